@@ -4,10 +4,20 @@ export default defineWorkersProject({
   test: {
     name: "worker",
     include: ["test/worker/**/*.test.ts"],
+    globalSetup: ["./test/worker/globalSetup.ts"],
+    testTimeout: 20_000,
     poolOptions: {
       workers: {
+        singleWorker: true,
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { ADMIN_TOKEN: "test-admin-token", CONFIG_CACHE_MS: "0" } }
+        miniflare: {
+          bindings: {
+            ADMIN_TOKEN: "test-admin-token",
+            CONFIG_CACHE_MS: "0",
+            ALLOW_PRIVATE_UPSTREAMS: "true",
+            LOG_LEVEL: "none"
+          }
+        }
       }
     }
   }

@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// A fake upstream on loopback for tests, demos and benchmarks. Two kinds of routes:
+//
+//   /s/<id>/...        scripted: answers the steps registered with POST /__scenario/<id>, in order
+//                      (the last step repeats); every call is recorded for GET /__calls/<id>.
+//   /agent/anthropic/... /agent/openai/... /agent/gemini/...
+//                      a tiny model that drives a real Claude Code session: asked with a Bash tool and
+//                      no tool result yet, it calls Bash; given the tool result, it answers with text.
+//   /fail/<status>/... answers that status with an Anthropic-shaped error body (`?retry_after=s`).
+//
+// Usage: node scripts/fake-upstream.mjs [--port 9100]
+import { createServer } from "node:http"
+import { pathToFileURL } from "node:url"
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+const readBody = (req) =>
+  new Promise((resolve, reject) => {
+    const parts = []
+    req.on("data", (c) => parts.push(c))
+    req.on("end", () => resolve(Buffer.concat(parts)))
+    req.on("error", reject)
+  })
+
+const sse = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
+
+const AGENT_COMMAND = "echo failover-ok > proof.txt && cat proof.txt"
+
+/** What the fake model does next, from the Anthropic-shaped view of the conversation. */
+export const agentDecision = (tools, lastUserHasToolResult, toolOutput) => {
+  const hasBash = Array.isArray(tools) && tools.some((t) => (t.name ?? t.function?.name) === "Bash")
+  if (hasBash && !lastUserHasToolResult) return { kind: "tool", name: "Bash", input: { command: AGENT_COMMAND, description: "Write the proof file" } }
+  return { kind: "text", text: lastUserHasToolResult ? `The command ran. Output: ${String(toolOutput).trim().slice(0, 200)}` : "Hello from the fake upstream." }
+}
+
+const anthropicView = (body) => {
+  const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user")
+  const blocks = Array.isArray(last?.content) ? last.content : []
+  const result = blocks.find((b) => b.type === "tool_result")
+  const output = result === undefined ? "" : typeof result.content === "string" ? result.content : (result.content ?? []).map((c) => c.text ?? "").join("")
+  return agentDecision(body.tools, result !== undefined, output)
+}
+
+const anthropicAgent = (body, res) => {
+  const d = anthropicView(body)
+  const id = `msg_fake_${Date.now()}`
+  const block = d.kind === "tool" ? { type: "tool_use", id: `toolu_fake_${Date.now()}`, name: d.name, input: d.input } : { type: "text", text: d.text }
+  const stop = d.kind === "tool" ? "tool_use" : "end_turn"
+  const usage = { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }
+  if (!body.stream) {
+    res.writeHead(200, { "content-type": "application/json", "request-id": "req_fake" })
+    res.end(JSON.stringify({ id, type: "message", role: "assistant", model: body.model, content: [block], stop_reason: stop, stop_sequence: null, usage }))
+    return
+  }
+  res.writeHead(200, { "content-type": "text/event-stream", "request-id": "req_fake" })
+  let out = sse("message_start", { message: { id, type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } })
+  if (d.kind === "tool") {
+    out += sse("content_block_start", { index: 0, content_block: { ...block, input: {} } })
+    out += sse("content_block_delta", { index: 0, delta: { type: "input_json_delta", partial_json: JSON.stringify(d.input) } })
+  } else {
+    out += sse("content_block_start", { index: 0, content_block: { type: "text", text: "" } })
+    out += sse("content_block_delta", { index: 0, delta: { type: "text_delta", text: d.text } })
+  }
+  out += sse("content_block_stop", { index: 0 })
+  out += sse("message_delta", { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 20 } })
+  out += sse("message_stop", {})
+  res.end(out)
+}
+
+const openaiAgent = (body, res) => {
+  const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user" || m.role === "tool")
+  const d = agentDecision(body.tools, last?.role === "tool", typeof last?.content === "string" ? last.content : "")
+  const id = `chatcmpl-fake${Date.now()}`
+  const base = { id, object: "chat.completion.chunk", created: 1, model: body.model }
+  const finish = d.kind === "tool" ? "tool_calls" : "stop"
+  const usage = { prompt_tokens: 120, completion_tokens: 20, total_tokens: 140, prompt_tokens_details: { cached_tokens: 20 } }
+  if (!body.stream) {
+    const message = d.kind === "tool"
+      ? { role: "assistant", content: null, tool_calls: [{ id: "call_fake1", type: "function", function: { name: d.name, arguments: JSON.stringify(d.input) } }] }
+      : { role: "assistant", content: d.text }
+    res.writeHead(200, { "content-type": "application/json" })
+    res.end(JSON.stringify({ id, object: "chat.completion", created: 1, model: body.model, choices: [{ index: 0, message, finish_reason: finish }], usage }))
+    return
+  }
+  res.writeHead(200, { "content-type": "text/event-stream" })
+  const chunks = [{ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }]
+  if (d.kind === "tool") {
+    const args = JSON.stringify(d.input)
+    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_fake1", type: "function", function: { name: d.name, arguments: "" } }] }, finish_reason: null }] })
+    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(0, 10) } }] }, finish_reason: null }] })
+    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(10) } }] }, finish_reason: null }] })
+  } else {
+    chunks.push({ ...base, choices: [{ index: 0, delta: { content: d.text }, finish_reason: null }] })
+  }
+  chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] })
+  if (body.stream_options?.include_usage) chunks.push({ ...base, choices: [], usage })
+  res.end(chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + "data: [DONE]\n\n")
+}
+
+const geminiAgent = (body, stream, res) => {
+  const last = [...(body.contents ?? [])].reverse().find((c) => c.role === "user")
+  const response = (last?.parts ?? []).find((p) => p.functionResponse)?.functionResponse
+  const tools = (body.tools ?? []).flatMap((t) => t.functionDeclarations ?? [])
+  const d = agentDecision(tools, response !== undefined, JSON.stringify(response?.response ?? ""))
+  const parts = d.kind === "tool" ? [{ functionCall: { name: d.name, args: d.input }, thoughtSignature: "c2lnLWZha2U=" }] : [{ text: d.text }]
+  const payload = {
+    candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
+    usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+    modelVersion: "gemini-fake"
+  }
+  if (!stream) {
+    res.writeHead(200, { "content-type": "application/json" })
+    res.end(JSON.stringify(payload))
+    return
+  }
+  res.writeHead(200, { "content-type": "text/event-stream" })
+  res.end(`data: ${JSON.stringify(payload)}\r\n\r\n`)
+}
+
+export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) => {
+  const scenarios = new Map()
+  const calls = new Map()
+  const sockets = new Set()
+
+  const runStep = async (step, req, res) => {
+    if (step.delayMs) await sleep(step.delayMs)
+    if (step.destroy) {
+      req.socket.destroy()
+      return
+    }
+    const headers = { ...(step.headers ?? {}) }
+    if (step.json !== undefined) {
+      res.writeHead(step.status ?? 200, { "content-type": "application/json", ...headers })
+      res.end(JSON.stringify(step.json))
+      return
+    }
+    if (step.chunks !== undefined) {
+      res.writeHead(step.status ?? 200, { "content-type": "text/event-stream", ...headers })
+      res.flushHeaders()
+      for (const chunk of step.chunks) {
+        if (chunk.delayMs) await sleep(chunk.delayMs)
+        if (res.destroyed) return
+        res.write(chunk.base64 === undefined ? chunk.data : Buffer.from(chunk.base64, "base64"))
+      }
+      if (step.stall) return // never ends: the proxy's idle timeout must act
+      if (step.abort) {
+        req.socket.destroy()
+        return
+      }
+      res.end()
+      return
+    }
+    res.writeHead(step.status ?? 200, headers)
+    res.end(step.body ?? "")
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, "http://fake")
+      const raw = await readBody(req)
+      const parts = url.pathname.split("/").filter(Boolean)
+      if (parts[0] === "__scenario" && req.method === "POST") {
+        scenarios.set(parts[1], { steps: JSON.parse(raw.toString("utf8")).steps, next: 0 })
+        calls.set(parts[1], [])
+        res.writeHead(204).end()
+        return
+      }
+      if (parts[0] === "__calls") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(calls.get(parts[1]) ?? []))
+        return
+      }
+      const record = (id) => {
+        const list = calls.get(id) ?? []
+        list.push({ method: req.method, path: "/" + parts.slice(2).join("/"), search: url.search, headers: req.headers, body: raw.toString("utf8"), bodyBase64: raw.toString("base64") })
+        calls.set(id, list)
+      }
+      if (parts[0] === "s") {
+        const scenario = scenarios.get(parts[1])
+        record(parts[1])
+        if (scenario === undefined) {
+          res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "no such scenario" } }))
+          return
+        }
+        const step = scenario.steps[Math.min(scenario.next, scenario.steps.length - 1)]
+        scenario.next++
+        await runStep(step, req, res)
+        return
+      }
+      if (parts[0] === "fail") {
+        record(`fail-${parts[1]}`)
+        const status = Number(parts[1])
+        const retryAfter = url.searchParams.get("retry_after")
+        res.writeHead(status, { "content-type": "application/json", ...(retryAfter ? { "retry-after": retryAfter } : {}) })
+        res.end(JSON.stringify({ type: "error", error: { type: status === 429 ? "rate_limit_error" : status === 529 ? "overloaded_error" : "api_error", message: `fake ${status}` } }))
+        return
+      }
+      if (parts[0] === "agent") {
+        record(`agent-${parts[1]}`)
+        const body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : {}
+        if (req.method === "HEAD" || req.method === "GET") {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: [], has_more: false }))
+          return
+        }
+        if (url.pathname.endsWith("/count_tokens")) {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ input_tokens: 1234 }))
+          return
+        }
+        if (parts[1] === "anthropic") return anthropicAgent(body, res)
+        if (parts[1] === "openai") return openaiAgent(body, res)
+        if (parts[1] === "gemini") return geminiAgent(body, url.pathname.includes(":streamGenerateContent"), res)
+      }
+      res.writeHead(404).end()
+    } catch (error) {
+      res.writeHead(500, { "content-type": "text/plain" }).end(String(error))
+    }
+  })
+  server.on("connection", (s) => {
+    sockets.add(s)
+    s.on("close", () => sockets.delete(s))
+  })
+  await new Promise((resolve) => server.listen(port, host, resolve))
+  const actual = server.address().port
+  return {
+    port: actual,
+    url: `http://${host}:${actual}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const i = process.argv.indexOf("--port")
+  const fake = await startFakeUpstream({ port: i === -1 ? 9100 : Number(process.argv[i + 1]) })
+  console.log(`fake upstream on ${fake.url}`)
+  const stop = () => fake.close().then(() => process.exit(0))
+  process.on("SIGINT", stop)
+  process.on("SIGTERM", stop)
+}

@@ -1,0 +1,42 @@
+/**
+ * The HTTP app: routes, built once per isolate from synchronous layers (see ARCHITECTURE pitfall 1).
+ */
+import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Layer } from "effect"
+import * as ConfigRoutes from "./Admin/ConfigRoutes.js"
+import * as ConfigStore from "./Config/Store.js"
+import { WorkerEnv } from "./Env.js"
+import { errorBody } from "./formats/anthropic/Messages.js"
+import * as Proxy from "./Proxy.js"
+
+const home = HttpServerResponse.text(
+  "claude-failover is running. Set ANTHROPIC_BASE_URL to this URL; the admin API is under /admin/api.\n",
+  { contentType: "text/plain; charset=utf-8" }
+)
+
+const notFound = HttpServerResponse.text(JSON.stringify(errorBody("not_found_error", "not found")), {
+  status: 404,
+  contentType: "application/json"
+})
+
+/** Routes resolve the app's services once, when the router is built, and hand them to each request. */
+export const Routes = HttpLayerRouter.use((router) =>
+  Effect.gen(function*() {
+    const services = yield* Effect.context<ConfigStore.ConfigStore | WorkerEnv>()
+    const withServices = <A, E>(handler: Effect.Effect<A, E, ConfigStore.ConfigStore | WorkerEnv | HttpServerRequest.HttpServerRequest>) =>
+      Effect.provide(handler, services)
+    yield* router.addAll([
+      HttpLayerRouter.route("*", "/", Effect.succeed(home)),
+      HttpLayerRouter.route("*", "/v1/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("*", "/t/:token/v1/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("GET", "/admin/api/config", withServices(ConfigRoutes.getConfig)),
+      HttpLayerRouter.route("PUT", "/admin/api/config", withServices(ConfigRoutes.putConfig)),
+      HttpLayerRouter.route("*", "/*", Effect.succeed(notFound))
+    ])
+  })
+)
+
+/** The app's services, given the Worker bindings. */
+export const layer = Routes.pipe(Layer.provide(ConfigStore.layerKv))
+
+export { WorkerEnv }

@@ -1,0 +1,176 @@
+/**
+ * The config document: one JSON value in KV. The schema is the single source of truth for what is
+ * valid; cross-field rules (unique names, stored keys need access tokens, where upstreams may live)
+ * are checked after decoding so every problem is reported with its path.
+ */
+import { Either, ParseResult, Schema } from "effect"
+
+export const Format = Schema.Literal("anthropic", "openai", "gemini")
+export type Format = typeof Format.Type
+
+const HeaderMap = Schema.Record({ key: Schema.String, value: Schema.String })
+
+const HttpUrl = Schema.String.pipe(
+  Schema.filter((s) => {
+    try {
+      const u = new URL(s)
+      return u.protocol === "http:" || u.protocol === "https:" ? undefined : "must be an http(s) URL"
+    } catch {
+      return "must be an absolute URL"
+    }
+  })
+)
+
+export const ProviderConfig = Schema.Struct({
+  name: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: () => "must be 1-64 letters, digits, '.', '_' or '-'"
+  })),
+  format: Format,
+  baseUrl: HttpUrl,
+  /** stored key; without one an anthropic-format provider forwards the caller's own credential */
+  apiKey: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** model map: exact key first, then `*` globs in document order; no match keeps the model */
+  models: Schema.optional(HeaderMap),
+  headers: Schema.optional(HeaderMap),
+  enabled: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  retries: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10)), { default: () => 1 }),
+  /** time to response headers for streaming requests */
+  timeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 600_000)), { default: () => 60_000 }),
+  /** time to response headers for non-streaming requests (they arrive only when generation ends) */
+  nonStreamingTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 3_600_000)), {
+    default: () => 900_000
+  }),
+  maxTokens: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  tokenField: Schema.optional(Schema.Literal("max_tokens", "max_completion_tokens")),
+  reasoning: Schema.optional(Schema.Struct({ echo: Schema.optional(Schema.Boolean) }))
+}).annotations({ identifier: "Provider" })
+export type ProviderConfig = typeof ProviderConfig.Type
+
+export const AccessToken = Schema.Struct({
+  token: Schema.String.pipe(Schema.minLength(16, { message: () => "must be at least 16 characters" })),
+  note: Schema.optional(Schema.String)
+}).annotations({ identifier: "AccessToken" })
+export type AccessToken = typeof AccessToken.Type
+
+export const Settings = Schema.Struct({
+  /** longest Retry-After the chain waits for before moving on to the next provider */
+  maxRetryAfterMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 60_000)), { default: () => 2_000 }),
+  /** first retry delay; doubles per retry, jittered */
+  retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 })
+}).annotations({ identifier: "Settings" })
+export type Settings = typeof Settings.Type
+
+export const ConfigDocument = Schema.Struct({
+  providers: Schema.Array(ProviderConfig).pipe(Schema.minItems(1)),
+  accessTokens: Schema.optionalWith(Schema.Array(AccessToken), { default: () => [] }),
+  settings: Schema.optionalWith(Settings, { default: () => Settings.make({}) })
+}).annotations({ identifier: "ConfigDocument" })
+export type ConfigDocument = typeof ConfigDocument.Type
+export type ConfigDocumentEncoded = typeof ConfigDocument.Encoded
+
+/** One problem found in a document: where, and what. */
+export interface ConfigIssue {
+  readonly path: ReadonlyArray<PropertyKey>
+  readonly message: string
+}
+
+export interface ValidationOptions {
+  /** a deployed Worker refuses http:// and private/loopback upstreams unless this is set */
+  readonly allowPrivateUpstreams: boolean
+}
+
+/** A provider that uses credentials we store (or our own resources): only for access-token holders. */
+export const usesStoredCredential = (p: ProviderConfig): boolean => p.format !== "anthropic" || p.apiKey !== undefined
+
+const isPrivateHost = (hostname: string): boolean => {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "")
+  if (h === "localhost" || h.endsWith(".localhost") || h.endsWith(".local") || h.endsWith(".internal")) return true
+  if (h === "::1" || h === "::" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe80:")) return true
+  if (h.startsWith("::ffff:")) return isPrivateHost(h.slice(7))
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h)
+  if (!m) return false
+  const [a, b] = [Number(m[1]), Number(m[2])]
+  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
+}
+
+/** http:// or a private/loopback host: fine for `npm start`, refused by a deployed Worker by default. */
+export const isLocalOnlyUrl = (url: string): boolean => {
+  const u = new URL(url)
+  return u.protocol === "http:" || isPrivateHost(u.hostname)
+}
+
+const crossFieldIssues = (doc: ConfigDocument, options: ValidationOptions): Array<ConfigIssue> => {
+  const issues: Array<ConfigIssue> = []
+  const seen = new Map<string, number>()
+  doc.providers.forEach((p, i) => {
+    const first = seen.get(p.name.toLowerCase())
+    if (first !== undefined) {
+      issues.push({ path: ["providers", i, "name"], message: `duplicate provider name "${p.name}" (also providers[${first}])` })
+    } else seen.set(p.name.toLowerCase(), i)
+    if (p.format !== "anthropic" && p.apiKey === undefined && !isLocalOnlyUrl(p.baseUrl)) {
+      issues.push({ path: ["providers", i, "apiKey"], message: `a ${p.format}-format provider needs its own apiKey` })
+    }
+    if (!options.allowPrivateUpstreams && isLocalOnlyUrl(p.baseUrl)) {
+      issues.push({
+        path: ["providers", i, "baseUrl"],
+        message: "http:// and private or loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true"
+      })
+    }
+  })
+  const tokens = new Set<string>()
+  doc.accessTokens.forEach((t, i) => {
+    if (tokens.has(t.token)) issues.push({ path: ["accessTokens", i, "token"], message: "duplicate access token" })
+    tokens.add(t.token)
+  })
+  if (doc.accessTokens.length === 0) {
+    doc.providers.forEach((p, i) => {
+      if (usesStoredCredential(p)) {
+        issues.push({
+          path: ["providers", i, p.apiKey === undefined ? "format" : "apiKey"],
+          message: "this provider uses credentials stored here, so the document needs at least one access token: " +
+            "without one anybody who finds this URL could use them (the proxy would be an open relay)"
+        })
+      }
+    })
+  }
+  return issues
+}
+
+const decode = Schema.decodeUnknownEither(ConfigDocument, { errors: "all", onExcessProperty: "error" })
+
+/** Decode and check a candidate document; every problem comes back with its path. */
+export const validate = (
+  input: unknown,
+  options: ValidationOptions
+): Either.Either<ConfigDocument, ReadonlyArray<ConfigIssue>> =>
+  Either.flatMap(
+    Either.mapLeft(decode(input), (error) =>
+      ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ path: i.path, message: i.message }))
+    ),
+    (doc) => {
+      const issues = crossFieldIssues(doc, options)
+      return issues.length === 0 ? Either.right(doc) : Either.left(issues)
+    }
+  )
+
+/** The document used while KV holds none: the caller's own credential, straight to Anthropic. */
+export const defaultDocument = (primaryBaseUrl: string | undefined): ConfigDocument =>
+  ConfigDocument.make({
+    providers: [
+      ProviderConfig.make({
+        name: "anthropic",
+        format: "anthropic",
+        baseUrl: primaryBaseUrl ?? "https://api.anthropic.com",
+        enabled: true,
+        retries: 1,
+        timeoutMs: 60_000,
+        nonStreamingTimeoutMs: 900_000
+      })
+    ],
+    accessTokens: [],
+    settings: Settings.make({})
+  })
+
+/** The document as stored: defaults filled in, so what GET returns is what runs. */
+export const encode = Schema.encodeSync(ConfigDocument)

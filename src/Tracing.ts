@@ -1,0 +1,114 @@
+/**
+ * Spans become one JSON log line each, written when the span ends (name, trace, duration, outcome
+ * and attributes). Logs go out as JSON lines too. Header attributes are kept only from an allow-list:
+ * the platform's request span records request headers, and a secret must never reach the logs.
+ */
+import { Cause, Exit, Layer, Logger, LogLevel, Option, Tracer } from "effect"
+
+const SAFE_HEADER_ATTRIBUTES = new Set(["user-agent", "anthropic-version", "anthropic-beta", "x-app", "content-type", "content-length"])
+
+const keep = (key: string): boolean => {
+  const m = /^http\.(?:request|response)\.header\.(.+)$/.exec(key)
+  return m === null || SAFE_HEADER_ATTRIBUTES.has(m[1]!)
+}
+
+const hex = (bytes: number) => {
+  const a = new Uint8Array(bytes)
+  crypto.getRandomValues(a)
+  let s = ""
+  for (const b of a) s += b.toString(16).padStart(2, "0")
+  return s
+}
+
+export type LineSink = (line: string) => void
+
+class JsonSpan implements Tracer.Span {
+  readonly _tag = "Span"
+  readonly spanId = hex(8)
+  readonly traceId: string
+  readonly sampled = true
+  status: Tracer.SpanStatus
+  readonly attributes = new Map<string, unknown>()
+  links: ReadonlyArray<Tracer.SpanLink>
+
+  constructor(
+    readonly name: string,
+    readonly parent: Option.Option<Tracer.AnySpan>,
+    readonly context: import("effect").Context.Context<never>,
+    links: ReadonlyArray<Tracer.SpanLink>,
+    startTime: bigint,
+    readonly kind: Tracer.SpanKind,
+    private readonly sink: LineSink,
+    private readonly minimum: LogLevel.LogLevel
+  ) {
+    this.traceId = Option.isSome(parent) ? parent.value.traceId : hex(16)
+    this.status = { _tag: "Started", startTime }
+    this.links = links
+  }
+
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+    const failed = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
+    const level = failed ? LogLevel.Warning : LogLevel.Info
+    if (LogLevel.lessThan(level, this.minimum)) return
+    const line: Record<string, unknown> = {
+      level: level.label.toLowerCase(),
+      span: this.name,
+      trace_id: this.traceId,
+      span_id: this.spanId,
+      ...(Option.isSome(this.parent) ? { parent_id: this.parent.value.spanId } : {}),
+      duration_ms: Number(endTime - this.status.startTime) / 1e6,
+      outcome: Exit.isSuccess(exit) ? "success" : Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failure"
+    }
+    if (failed) {
+      const failure = Cause.failureOption(exit.cause)
+      line.error = Option.isSome(failure) && typeof failure.value === "object" && failure.value !== null && "_tag" in failure.value
+        ? (failure.value as { _tag: string })._tag
+        : Cause.isDie(exit.cause) ? "defect" : "failure"
+    }
+    for (const [k, v] of this.attributes) if (keep(k)) line[k] = v
+    this.sink(JSON.stringify(line))
+  }
+
+  attribute(key: string, value: unknown): void {
+    this.attributes.set(key, value)
+  }
+
+  event(): void {}
+
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
+    this.links = [...this.links, ...links]
+  }
+}
+
+export const makeTracer = (sink: LineSink, minimum: LogLevel.LogLevel): Tracer.Tracer =>
+  Tracer.make({
+    span: (name, parent, context, links, startTime, kind) =>
+      new JsonSpan(name, parent, context, links, startTime, kind, sink, minimum),
+    context: (f) => f()
+  })
+
+export const parseLogLevel = (value: string | undefined): LogLevel.LogLevel => {
+  switch ((value ?? "info").toLowerCase()) {
+    case "none":
+    case "off":
+      return LogLevel.None
+    case "debug":
+      return LogLevel.Debug
+    case "warn":
+    case "warning":
+      return LogLevel.Warning
+    case "error":
+      return LogLevel.Error
+    default:
+      return LogLevel.Info
+  }
+}
+
+/** The tracer and logger for a runtime: JSON lines on the console at `level`. */
+export const layer = (level: LogLevel.LogLevel, sink: LineSink = (line) => console.log(line)) =>
+  Layer.mergeAll(
+    Layer.setTracer(makeTracer(sink, level)),
+    Logger.replace(Logger.defaultLogger, Logger.jsonLogger),
+    Logger.minimumLogLevel(level)
+  )

@@ -1,0 +1,94 @@
+/**
+ * Which request headers reach which upstream. A client-credential provider gets what the client sent
+ * (minus hop-by-hop and our own headers); a provider with a stored key gets an allow-list only, so a
+ * client credential can never reach a third party.
+ */
+import type { ProviderConfig } from "./Config/Document.js"
+
+const NEVER_FORWARDED = new Set([
+  "host",
+  "content-length",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+  "accept-encoding",
+  "x-failover-token",
+  "x-failover-skip",
+  "x-real-ip",
+  "cdn-loop",
+  "true-client-ip"
+])
+
+const NEVER_FORWARDED_PREFIXES = ["cf-", "x-forwarded-", "proxy-"]
+
+/** Headers a keyed provider may see: the protocol's own, nothing that identifies or authenticates the caller. */
+const KEYED_ALLOW = ["accept", "content-type", "anthropic-version", "anthropic-beta", "user-agent"]
+
+/** Secret-bearing headers: redacted in logs, never copied from the client to a keyed provider. */
+export const SECRET_HEADERS = [
+  "authorization",
+  "x-api-key",
+  "x-failover-token",
+  "x-goog-api-key",
+  "api-key",
+  "cookie",
+  "set-cookie",
+  "proxy-authorization"
+]
+
+/**
+ * The provider's own `headers` win. A value may say `{apiKey}` so that a secret lives only in `apiKey`
+ * (which the admin API masks), e.g. `"authorization": "Bearer {apiKey}"`; a provider that sets its own
+ * `authorization` gets no `x-api-key` from us.
+ */
+const applyProviderHeaders = (headers: Headers, config: ProviderConfig) => {
+  if (config.headers === undefined) return headers
+  for (const [k, v] of Object.entries(config.headers)) {
+    if (k.toLowerCase() === "authorization" && !Object.keys(config.headers).some((h) => h.toLowerCase() === "x-api-key")) {
+      headers.delete("x-api-key")
+    }
+    headers.set(k, config.apiKey === undefined ? v : v.replaceAll("{apiKey}", config.apiKey))
+  }
+  return headers
+}
+
+export const forwardedHeaders = (incoming: Headers, config: ProviderConfig): Headers => {
+  const out = new Headers()
+  incoming.forEach((value, name) => {
+    if (NEVER_FORWARDED.has(name) || NEVER_FORWARDED_PREFIXES.some((p) => name.startsWith(p))) return
+    out.set(name, value)
+  })
+  return applyProviderHeaders(out, config)
+}
+
+export const keyedAnthropicHeaders = (incoming: Headers, config: ProviderConfig): Headers => {
+  const out = new Headers()
+  for (const name of KEYED_ALLOW) {
+    const value = incoming.get(name)
+    if (value !== null) out.set(name, value)
+  }
+  if (!out.has("anthropic-version")) out.set("anthropic-version", "2023-06-01")
+  if (!out.has("content-type")) out.set("content-type", "application/json")
+  if (config.apiKey !== undefined) out.set("x-api-key", config.apiKey)
+  return applyProviderHeaders(out, config)
+}
+
+/** The upstream headers worth repeating to the client with an error (no cookies, no secrets). */
+export const safeAnswerHeaders = (headers: Headers): Record<string, string> => {
+  const out: Record<string, string> = {}
+  headers.forEach((value, name) => {
+    if (
+      name === "content-type" || name === "retry-after" || name === "retry-after-ms" || name === "request-id" ||
+      name === "x-should-retry" || name.startsWith("anthropic-ratelimit-")
+    ) out[name] = value
+  })
+  return out
+}
+
+/** Whether the client sent a credential of its own (only then is a client-credential provider worth trying). */
+export const hasClientCredential = (headers: Headers): boolean =>
+  headers.has("x-api-key") || headers.has("authorization")

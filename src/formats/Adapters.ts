@@ -1,0 +1,7 @@
+/** The translator for each non-Anthropic format. */
+import type { Format } from "../Config/Document.js"
+import type { FormatAdapter } from "./Format.js"
+
+const adapters: Partial<Record<Format, FormatAdapter>> = {}
+
+export const adapterFor = (format: Format): FormatAdapter | undefined => adapters[format]

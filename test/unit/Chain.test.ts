@@ -1,0 +1,96 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Fiber, TestClock } from "effect"
+import * as Chain from "../../src/Chain.js"
+import { ProviderConfig, Settings } from "../../src/Config/Document.js"
+import { type ProviderError, RateLimited, Unauthorized, Upstream5xx } from "../../src/Errors.js"
+import type { Provider, UpstreamReply, UpstreamRequest } from "../../src/Provider.js"
+
+const request: UpstreamRequest = {
+  requestId: "r",
+  method: "POST",
+  path: "/v1/messages",
+  search: "",
+  headers: new Headers(),
+  body: undefined,
+  json: undefined,
+  stream: false
+}
+const ok: UpstreamReply = { status: 200, headers: new Headers(), body: "ok" }
+const settings = Settings.make({ maxRetryAfterMs: 2_000, retryBaseDelayMs: 200 })
+
+/** A provider that answers from a script and records when it was called (TestClock millis). */
+const scripted = (name: string, retries: number, script: Array<ProviderError | "ok">) => {
+  const calls: Array<number> = []
+  const provider: Provider["Type"] = {
+    name,
+    config: ProviderConfig.make({ name, format: "anthropic", baseUrl: "https://x.dev", retries, enabled: true, timeoutMs: 1000, nonStreamingTimeoutMs: 1000 }),
+    send: () =>
+      Effect.gen(function*() {
+        calls.push(yield* TestClock.currentTimeMillis)
+        const next = script[Math.min(calls.length - 1, script.length - 1)]!
+        return next === "ok" ? ok : yield* Effect.fail(next)
+      })
+  }
+  return { provider, calls }
+}
+
+const overloaded = (provider: string) => new Upstream5xx({ provider, status: 529 })
+
+describe("Chain.run", () => {
+  it.effect("falls over in order and reports the provider that answered", () =>
+    Effect.gen(function*() {
+      const a = scripted("a", 0, [new Unauthorized({ provider: "a", status: 401 })])
+      const b = scripted("b", 0, [overloaded("b")])
+      const c = scripted("c", 0, ["ok"])
+      const result = yield* Chain.run([a.provider, b.provider, c.provider], request, settings)
+      expect(result.provider).toBe("c")
+      expect(result.attempts).toBe(3)
+    }))
+
+  it.effect("retries with exponential backoff before moving on", () =>
+    Effect.gen(function*() {
+      const a = scripted("a", 2, [overloaded("a")])
+      const b = scripted("b", 0, ["ok"])
+      const fiber = yield* Effect.fork(Chain.run([a.provider, b.provider], request, settings))
+      yield* TestClock.adjust(Duration.seconds(10))
+      const result = yield* Fiber.join(fiber)
+      expect(result.provider).toBe("b")
+      expect(a.calls).toHaveLength(3)
+      // jittered exponential: the second gap is longer than the first, each within [0.8, 1.2] of 200/400 ms
+      const [t0, t1, t2] = a.calls as [number, number, number]
+      expect(t1 - t0).toBeGreaterThanOrEqual(160)
+      expect(t1 - t0).toBeLessThanOrEqual(240)
+      expect(t2 - t1).toBeGreaterThanOrEqual(320)
+      expect(t2 - t1).toBeLessThanOrEqual(480)
+    }))
+
+  it.effect("raises the delay to a short Retry-After", () =>
+    Effect.gen(function*() {
+      const a = scripted("a", 1, [new RateLimited({ provider: "a", retryAfter: Duration.millis(1500) }), "ok"])
+      const fiber = yield* Effect.fork(Chain.run([a.provider], request, settings))
+      yield* TestClock.adjust(Duration.seconds(5))
+      const result = yield* Fiber.join(fiber)
+      expect(result.provider).toBe("a")
+      expect(a.calls[1]! - a.calls[0]!).toBeGreaterThanOrEqual(1500)
+    }))
+
+  it.effect("moves on at once when Retry-After is longer than maxRetryAfterMs", () =>
+    Effect.gen(function*() {
+      const a = scripted("a", 5, [new RateLimited({ provider: "a", retryAfter: Duration.seconds(30) })])
+      const b = scripted("b", 0, ["ok"])
+      const result = yield* Chain.run([a.provider, b.provider], request, settings)
+      expect(result.provider).toBe("b")
+      expect(a.calls).toHaveLength(1)
+      expect(b.calls).toEqual([0])
+    }))
+
+  it.effect("fails with the last provider's error when all fail", () =>
+    Effect.gen(function*() {
+      const a = scripted("a", 0, [overloaded("a")])
+      const b = scripted("b", 0, [new Unauthorized({ provider: "b", status: 403 })])
+      const failure = yield* Effect.flip(Chain.run([a.provider, b.provider], request, settings))
+      expect(failure.provider).toBe("b")
+      expect(failure.error._tag).toBe("Unauthorized")
+      expect(failure.attempts).toBe(2)
+    }))
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import { validate } from "../../src/Config/Document.js"
+import { mask, maskDocument, unmaskDocument } from "../../src/Config/Masking.js"
+import { compileModels } from "../../src/Config/Models.js"
+
+const doc = (baseUrl: string) => ({ providers: [{ name: "p", format: "anthropic", baseUrl }] })
+
+describe("config validation", () => {
+  it("refuses http and private hosts for a deployed Worker unless allowed", () => {
+    for (const url of ["http://example.com", "https://127.0.0.1", "https://10.1.2.3", "https://[::1]", "https://localhost:8080", "https://192.168.1.1"]) {
+      const r = validate(doc(url), { allowPrivateUpstreams: false })
+      expect(Either.isLeft(r), url).toBe(true)
+      expect(Either.isRight(validate(doc(url), { allowPrivateUpstreams: true })), url).toBe(true)
+    }
+    expect(Either.isRight(validate(doc("https://api.anthropic.com"), { allowPrivateUpstreams: false }))).toBe(true)
+  })
+
+  it("fills defaults so what is stored is what runs", () => {
+    const r = validate(doc("https://api.anthropic.com"), { allowPrivateUpstreams: false })
+    const p = Either.getOrThrow(r).providers[0]!
+    expect([p.enabled, p.retries, p.timeoutMs, p.nonStreamingTimeoutMs]).toEqual([true, 1, 60_000, 900_000])
+  })
+
+  it("needs an apiKey for a public openai/gemini provider", () => {
+    const r = validate({ providers: [{ name: "o", format: "openai", baseUrl: "https://api.openai.com/v1" }], accessTokens: [{ token: "t".repeat(20) }] }, { allowPrivateUpstreams: false })
+    expect(Either.isLeft(r) && r.left.map((i) => i.path.join("."))).toEqual(["providers.0.apiKey"])
+  })
+})
+
+describe("masking", () => {
+  it("masks long and short secrets", () => {
+    expect(mask("sk-ant-api03-abcdefc1a9")).toBe("sk-\u2026c1a9")
+    expect(mask("short")).toBe("\u2026rt")
+  })
+
+  it("round-trips a masked document back to the stored secrets", () => {
+    const stored = { providers: [{ name: "b", format: "anthropic" as const, baseUrl: "https://b.dev", apiKey: "sk-secret-key-0001" }], accessTokens: [{ token: "tok_aaaaaaaaaaaaaaaa1" }, { token: "tok_bbbbbbbbbbbbbbbb2" }] }
+    const masked = maskDocument(stored)
+    expect(JSON.stringify(masked)).not.toContain("secret-key")
+    const { document, problems } = unmaskDocument(masked, stored)
+    expect(problems).toEqual([])
+    expect(document).toEqual(stored)
+  })
+})
+
+describe("model map", () => {
+  it("prefers exact keys, then globs in order, else keeps the model", () => {
+    const map = compileModels({ "claude-*": "glob", "claude-x": "exact", "*": "any" })
+    expect(map("claude-x")).toBe("exact")
+    expect(map("claude-y")).toBe("glob")
+    expect(map("gpt")).toBe("any")
+    expect(compileModels({ "a.b*": "dot" })("aXb")).toBe("aXb")
+  })
+})

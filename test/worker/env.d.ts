@@ -1,0 +1,7 @@
+import type { Bindings } from "../../src/Env.js"
+
+declare module "cloudflare:test" {
+  interface ProvidedEnv extends Bindings {
+    readonly CONFIG: KVNamespace
+  }
+}

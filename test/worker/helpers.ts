@@ -1,0 +1,78 @@
+import { SELF } from "cloudflare:test"
+import { inject } from "vitest"
+
+export const ADMIN = { authorization: "Bearer test-admin-token" }
+export const TOKEN = "tok_test_0123456789abcdef"
+
+export interface Step {
+  status?: number
+  headers?: Record<string, string>
+  body?: string
+  json?: unknown
+  chunks?: Array<{ data?: string; base64?: string; delayMs?: number }>
+  delayMs?: number
+  destroy?: boolean
+  stall?: boolean
+  abort?: boolean
+}
+
+export interface RecordedCall {
+  method: string
+  path: string
+  search: string
+  headers: Record<string, string>
+  body: string
+  bodyBase64: string
+}
+
+let counter = 0
+
+/** A scripted upstream on the fake server; its baseUrl goes into a provider. */
+export const scenario = async (steps: Array<Step>) => {
+  const id = `sc${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
+  const fake = inject("fakeUrl")
+  const r = await fetch(`${fake}/__scenario/${id}`, { method: "POST", body: JSON.stringify({ steps }) })
+  if (r.status !== 204) throw new Error(`scenario setup failed: ${r.status}`)
+  return {
+    baseUrl: `${fake}/s/${id}`,
+    calls: async (): Promise<Array<RecordedCall>> => (await fetch(`${fake}/__calls/${id}`)).json()
+  }
+}
+
+/** A port nothing listens on: connection refused. */
+export const refusedUrl = "http://127.0.0.1:9"
+
+export const putConfig = async (doc: unknown) => {
+  const r = await SELF.fetch("http://proxy/admin/api/config", {
+    method: "PUT",
+    headers: { ...ADMIN, "content-type": "application/json" },
+    body: JSON.stringify(doc)
+  })
+  const text = await r.text()
+  if (r.status !== 200) throw new Error(`config rejected: ${r.status} ${text}`)
+}
+
+export const messagesBody = (extra: Record<string, unknown> = {}) => ({
+  model: "claude-sonnet-4-5",
+  max_tokens: 64,
+  messages: [{ role: "user", content: "hi" }],
+  ...extra
+})
+
+export const anthropicMessage = (text = "hello") => ({
+  id: "msg_1",
+  type: "message",
+  role: "assistant",
+  model: "claude-sonnet-4-5",
+  content: [{ type: "text", text }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 5, output_tokens: 1 }
+})
+
+export const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  SELF.fetch(`http://proxy${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": "sk-ant-client-key", "anthropic-version": "2023-06-01", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body)
+  })
