@@ -189,7 +189,7 @@ export const handle = Effect.gen(function*() {
       json,
       stream: json?.stream === true
     }, snapshot.document.settings).pipe(Effect.either)
-  }).pipe(Effect.either)
+  }).pipe(Effect.annotateSpans("request_id", requestId), Effect.either)
 
   if (Either.isLeft(outcome)) {
     const e = toClientError(outcome.left)

@@ -1,7 +1,10 @@
 /** The translator for each non-Anthropic format. */
 import type { Format } from "../Config/Document.js"
 import type { FormatAdapter } from "./Format.js"
+import { OpenAiFormat } from "./openai/index.js"
 
-const adapters: Partial<Record<Format, FormatAdapter>> = {}
+const adapters: Partial<Record<Format, FormatAdapter>> = {
+  openai: OpenAiFormat
+}
 
 export const adapterFor = (format: Format): FormatAdapter | undefined => adapters[format]
