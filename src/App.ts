@@ -6,6 +6,8 @@ import { Effect, Layer } from "effect"
 import * as ConfigRoutes from "./Admin/ConfigRoutes.js"
 import * as ConfigStore from "./Config/Store.js"
 import { WorkerEnv } from "./Env.js"
+import * as Health from "./Health/Health.js"
+import * as Usage from "./Health/Usage.js"
 import { errorBody } from "./formats/anthropic/Messages.js"
 import * as Proxy from "./Proxy.js"
 
@@ -19,11 +21,14 @@ const notFound = HttpServerResponse.text(JSON.stringify(errorBody("not_found_err
   contentType: "application/json"
 })
 
+/** What the routes use; each is built once per isolate. */
+export type AppServices = ConfigStore.ConfigStore | WorkerEnv | Health.Health | Usage.Usage
+
 /** Routes resolve the app's services once, when the router is built, and hand them to each request. */
 export const Routes = HttpLayerRouter.use((router) =>
   Effect.gen(function*() {
-    const services = yield* Effect.context<ConfigStore.ConfigStore | WorkerEnv>()
-    const withServices = <A, E>(handler: Effect.Effect<A, E, ConfigStore.ConfigStore | WorkerEnv | HttpServerRequest.HttpServerRequest>) =>
+    const services = yield* Effect.context<AppServices>()
+    const withServices = <A, E>(handler: Effect.Effect<A, E, AppServices | HttpServerRequest.HttpServerRequest>) =>
       Effect.provide(handler, services)
     yield* router.addAll([
       HttpLayerRouter.route("*", "/", Effect.succeed(home)),
@@ -37,6 +42,8 @@ export const Routes = HttpLayerRouter.use((router) =>
 )
 
 /** The app's services, given the Worker bindings. */
-export const layer = Routes.pipe(Layer.provide(ConfigStore.layerKv))
+export const layer = Routes.pipe(
+  Layer.provide(Layer.mergeAll(ConfigStore.layerKv, Health.layerMemory, Usage.layerMemory))
+)
 
 export { WorkerEnv }

@@ -1,18 +1,25 @@
 /**
  * The fallback chain: each provider is attempted with its retry schedule, and `Effect.orElse` moves on
  * to the next when one fails with a ProviderError. A short Retry-After raises the backoff; a long one
- * gives up on that provider at once (the next provider is better than waiting).
+ * gives up on that provider at once (the next provider is better than waiting). A provider whose
+ * circuit breaker is open is skipped; when every one is open, the one whose cooldown ends first is
+ * tried anyway — the client never hears "no provider" while one could be tried.
  */
-import { Duration, Effect, Ref, Schedule } from "effect"
+import { Duration, Effect, Schedule } from "effect"
 import type { Settings } from "./Config/Document.js"
-import type { ProviderError } from "./Errors.js"
-import type { Provider, UpstreamReply, UpstreamRequest } from "./Provider.js"
+import { type ProviderError, retryAfterOf } from "./Errors.js"
+import type { FailureInfo } from "./Health/Breaker.js"
+import { Health } from "./Health/Health.js"
+import { type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
+import { usesStoredCredential } from "./Config/Document.js"
 
 export interface ChainReply {
   readonly provider: string
   readonly reply: UpstreamReply
   /** how many upstream calls were made in all */
   readonly attempts: number
+  /** providers that failed before this one answered */
+  readonly failedOver: ReadonlyArray<string>
 }
 
 /** The error that ended the chain, and which provider gave it. */
@@ -20,6 +27,7 @@ export interface ChainFailure {
   readonly provider: string
   readonly error: ProviderError
   readonly attempts: number
+  readonly failedOver: ReadonlyArray<string>
 }
 
 const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): boolean => {
@@ -30,37 +38,108 @@ const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): bo
 /** Exponential backoff with jitter, raised to the upstream's Retry-After, for at most `retries` retries. */
 export const retryPolicy = (retries: number, settings: Settings) =>
   Schedule.identity<ProviderError>().pipe(
-    Schedule.addDelay((e) =>
-      (e._tag === "RateLimited" || e._tag === "Upstream5xx") && e.retryAfter !== undefined ? e.retryAfter : Duration.zero
-    ),
+    Schedule.addDelay((e) => retryAfterOf(e) ?? Duration.zero),
     Schedule.whileInput(isRetryable(Duration.millis(settings.maxRetryAfterMs))),
     Schedule.intersect(Schedule.jittered(Schedule.exponential(Duration.millis(settings.retryBaseDelayMs)))),
     Schedule.intersect(Schedule.recurs(retries))
   )
 
+/**
+ * What a failure says about the provider. A 429 or 401/403 answered to the caller's own credential
+ * is about that credential, not the provider, so it must not make everyone else skip the provider.
+ */
+export const failureInfo = (provider: Provider["Type"], error: ProviderError, now: number): FailureInfo => {
+  const perCredential = error._tag === "RateLimited" || error._tag === "Unauthorized"
+  const retryAfter = retryAfterOf(error)
+  return {
+    error: { at: now, tag: error._tag, status: "status" in error ? error.status : error._tag === "RateLimited" ? 429 : undefined, message: error.message },
+    countsAgainstProvider: !perCredential || usesStoredCredential(provider.config),
+    retryAfterMs: retryAfter === undefined ? undefined : Duration.toMillis(retryAfter)
+  }
+}
+
+class Skipped {
+  readonly _tag = "Skipped"
+  constructor(readonly provider: string) {}
+}
+
 export const run = (
   chain: ReadonlyArray<Provider["Type"]>,
   request: UpstreamRequest,
   settings: Settings
-): Effect.Effect<ChainReply, ChainFailure> =>
+): Effect.Effect<ChainReply, ChainFailure, Health> =>
   Effect.gen(function*() {
-    const attempts = yield* Ref.make(0)
-    const attempt = (provider: Provider["Type"]) =>
-      Ref.updateAndGet(attempts, (n) => n + 1).pipe(
-        Effect.flatMap((n) => provider.send(request).pipe(Effect.annotateSpans("attempt", n))),
-        Effect.retry(retryPolicy(provider.config.retries, settings)),
-        Effect.map((reply) => ({ provider: provider.name, reply })),
+    const health = yield* Health
+    let attempts = 0
+    const failed: Array<string> = []
+
+    const send = (provider: Provider["Type"]) =>
+      Effect.suspend(() => {
+        attempts++
+        return provider.send(request).pipe(Effect.annotateSpans("attempt", attempts))
+      }).pipe(
+        Effect.tap(() => health.success(provider.name)),
         Effect.tapError((error) =>
-          Effect.logInfo("provider failed").pipe(Effect.annotateLogs({ provider: provider.name, reason: error._tag }))
-        ),
-        Effect.mapError((error) => ({ provider: provider.name, error }))
+          Effect.flatMap(
+            Effect.clockWith((c) => c.currentTimeMillis),
+            (now) => health.failure(provider.name, failureInfo(provider, error, now), settings.cooldown)
+          )
+        )
       )
+
+    const attempt = (
+      provider: Provider["Type"],
+      force: boolean
+    ): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> =>
+      (force ? Effect.succeed("go" as const) : health.admit(provider.name)).pipe(
+        Effect.flatMap((admission): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> =>
+          admission === "skip"
+            ? Effect.fail(new Skipped(provider.name))
+            : send(provider).pipe(
+              Effect.retry(retryPolicy(provider.config.retries, settings)),
+              Effect.tapError((error) => {
+                failed.push(provider.name)
+                return Effect.logInfo("provider failed").pipe(
+                  Effect.annotateLogs({ provider: provider.name, reason: error._tag })
+                )
+              }),
+              Effect.map((reply) => ({ provider: provider.name, reply }))
+            )
+        )
+      )
+
     const [first, ...rest] = chain
     if (first === undefined) return yield* Effect.dieMessage("empty chain")
-    const result = yield* rest.reduce((acc, provider) => Effect.orElse(acc, () => attempt(provider)), attempt(first))
-      .pipe(Effect.either)
-    const count = yield* Ref.get(attempts)
-    return yield* result._tag === "Right"
-      ? Effect.succeed({ ...result.right, attempts: count })
-      : Effect.fail({ ...result.left, attempts: count })
+    const walked = rest.reduce((acc, provider) => Effect.orElse(acc, () => attempt(provider, false)), attempt(first, false))
+    const outcome = yield* walked.pipe(
+      Effect.catchIf(
+        (e): e is Skipped => e instanceof Skipped && failed.length === 0,
+        // Every breaker was open: try the provider that will be ready first.
+        () =>
+          Effect.gen(function*() {
+            let soonest = first
+            let soonestAt = Number.POSITIVE_INFINITY
+            for (const p of chain) {
+              const at = yield* health.openUntil(p.name)
+              if (at < soonestAt) [soonest, soonestAt] = [p, at]
+            }
+            yield* Effect.annotateCurrentSpan("forced", soonest.name)
+            return yield* attempt(soonest, true)
+          })
+      ),
+      Effect.either
+    )
+    if (outcome._tag === "Right") {
+      return { ...outcome.right, attempts, failedOver: failed.slice() }
+    }
+    const error = outcome.left
+    if (error instanceof Skipped) return yield* Effect.dieMessage("unreachable: a provider was tried")
+    // The reduce hands back the last failure; the providers before it were failed over.
+    const failure: ChainFailure = {
+      provider: failed[failed.length - 1] ?? first.name,
+      error,
+      attempts,
+      failedOver: failed.slice(0, -1)
+    }
+    return yield* Effect.fail(failure)
   }).pipe(Effect.withSpan("Chain.run"))

@@ -8,11 +8,13 @@ import { Effect, Either, ParseResult, Schema } from "effect"
 import * as Chain from "./Chain.js"
 import { type ProviderConfig, usesStoredCredential } from "./Config/Document.js"
 import type { ModelMapper } from "./Config/Models.js"
+import { mask } from "./Config/Masking.js"
 import { ConfigStore, type Snapshot } from "./Config/Store.js"
 import { clientErrorJson, InvalidRequest, NoProvider, type ProviderError, toClientError } from "./Errors.js"
 import { adapterFor } from "./formats/Adapters.js"
 import { errorBody, type ErrorType, errorTypeForStatus, type MessagesRequest, MessagesRequestSchema } from "./formats/anthropic/Messages.js"
 import * as Provider from "./Provider.js"
+import { Usage } from "./Health/Usage.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -91,6 +93,12 @@ const chainFor = (snapshot: Snapshot, route: Route, validToken: boolean, clientC
     if (route === "other") break
   }
   return chain
+}
+
+/** How a token appears in usage counters: its note, else its masked form (never the token). */
+const tokenLabelOf = (snapshot: Snapshot, token: string): string => {
+  const entry = snapshot.document.accessTokens.find((t) => t.token === token)
+  return entry?.note ?? mask(token)
 }
 
 const requestIdOf = () => `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
@@ -179,7 +187,8 @@ export const handle = Effect.gen(function*() {
       )
     }
     yield* Effect.annotateCurrentSpan("chain", chain.map((p) => p.name).join(","))
-    return yield* Chain.run(chain, {
+    const tokenLabel = validToken ? tokenLabelOf(snapshot, token) : undefined
+    const result = yield* Chain.run(chain, {
       requestId,
       method: web.method,
       path,
@@ -189,18 +198,27 @@ export const handle = Effect.gen(function*() {
       json,
       stream: json?.stream === true
     }, snapshot.document.settings).pipe(Effect.either)
+    return { result, tokenLabel }
   }).pipe(Effect.annotateSpans("request_id", requestId), Effect.either)
 
+  const usage = yield* Usage
   if (Either.isLeft(outcome)) {
     const e = toClientError(outcome.left)
     yield* Effect.annotateCurrentSpan({ status: e.status, outcome: outcome.left._tag })
     return yield* jsonError(e.status, e.type, e.message, requestId, "none")
   }
-  const result = outcome.right
+  const { result, tokenLabel } = outcome.right
   if (Either.isLeft(result)) {
+    yield* usage.record({ token: tokenLabel, failed: result.left.failedOver, answered: result.left.provider, error: true })
     yield* Effect.annotateCurrentSpan({ provider: result.left.provider, attempts: result.left.attempts, outcome: result.left.error._tag })
     return failureResponse(result.left, requestId)
   }
+  yield* usage.record({
+    token: tokenLabel,
+    failed: result.right.failedOver,
+    answered: result.right.provider,
+    error: result.right.reply.status >= 400
+  })
   yield* Effect.annotateCurrentSpan({
     provider: result.right.provider,
     attempts: result.right.attempts,

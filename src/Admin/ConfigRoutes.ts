@@ -8,6 +8,7 @@ import { type ConfigIssue, validate } from "../Config/Document.js"
 import { maskDocument, unmaskDocument } from "../Config/Masking.js"
 import { ConfigStore } from "../Config/Store.js"
 import { WorkerEnv } from "../Env.js"
+import { Health } from "../Health/Health.js"
 import { errorBody } from "../formats/anthropic/Messages.js"
 import { isAdmin } from "./Auth.js"
 
@@ -68,7 +69,10 @@ export const putConfig = authorized(Effect.gen(function*() {
   if (problems.length > 0) return invalidConfig(problems)
   const checked = validate(document, { allowPrivateUpstreams: env.ALLOW_PRIVATE_UPSTREAMS === "true" })
   if (Either.isLeft(checked)) return invalidConfig(checked.left)
+  const health = yield* Health
   return yield* store.write(checked.right).pipe(
+    // A new document is a fresh start: old breaker state may describe a provider that changed.
+    Effect.zipLeft(health.reset()),
     Effect.match({
       onFailure: (e) => json(500, errorBody("api_error", e.message)),
       onSuccess: () => json(200, { ok: true })

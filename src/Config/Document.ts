@@ -52,11 +52,20 @@ export const AccessToken = Schema.Struct({
 }).annotations({ identifier: "AccessToken" })
 export type AccessToken = typeof AccessToken.Type
 
+/** Circuit breaker: after `threshold` consecutive failures a provider rests for `baseMs`, then longer. */
+export const Cooldown = Schema.Struct({
+  threshold: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 100)), { default: () => 3 }),
+  baseMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 3_600_000)), { default: () => 30_000 }),
+  maxMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 86_400_000)), { default: () => 300_000 })
+}).annotations({ identifier: "Cooldown" })
+export type Cooldown = typeof Cooldown.Type
+
 export const Settings = Schema.Struct({
   /** longest Retry-After the chain waits for before moving on to the next provider */
   maxRetryAfterMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 60_000)), { default: () => 2_000 }),
   /** first retry delay; doubles per retry, jittered */
-  retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 })
+  retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 }),
+  cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) })
 }).annotations({ identifier: "Settings" })
 export type Settings = typeof Settings.Type
 

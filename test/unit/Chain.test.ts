@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, TestClock } from "effect"
-import * as Chain from "../../src/Chain.js"
+import * as ChainModule from "../../src/Chain.js"
+import * as Health from "../../src/Health/Health.js"
 import { ProviderConfig, Settings } from "../../src/Config/Document.js"
 import { type ProviderError, RateLimited, Unauthorized, Upstream5xx } from "../../src/Errors.js"
 import type { Provider, UpstreamReply, UpstreamRequest } from "../../src/Provider.js"
@@ -32,6 +33,10 @@ const scripted = (name: string, retries: number, script: Array<ProviderError | "
       })
   }
   return { provider, calls }
+}
+
+const Chain = {
+  run: (...args: Parameters<typeof ChainModule.run>) => ChainModule.run(...args).pipe(Effect.provide(Health.layerMemory))
 }
 
 const overloaded = (provider: string) => new Upstream5xx({ provider, status: 529 })
