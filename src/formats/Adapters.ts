@@ -1,10 +1,12 @@
 /** The translator for each non-Anthropic format. */
 import type { Format } from "../Config/Document.js"
 import type { FormatAdapter } from "./Format.js"
+import { GeminiFormat } from "./gemini/index.js"
 import { OpenAiFormat } from "./openai/index.js"
 
 const adapters: Partial<Record<Format, FormatAdapter>> = {
-  openai: OpenAiFormat
+  openai: OpenAiFormat,
+  gemini: GeminiFormat
 }
 
 export const adapterFor = (format: Format): FormatAdapter | undefined => adapters[format]

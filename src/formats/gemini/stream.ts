@@ -1,0 +1,149 @@
+/**
+ * Gemini `streamGenerateContent?alt=sse` -> Anthropic SSE.
+ *
+ * Gemini frames are `data:` only and the stream simply ends (no [DONE]); every chunk carries the
+ * cumulative usage, and the finishReason comes on the last candidate chunk. So the closing
+ * message_delta/message_stop wait for the upstream end, and an end without a finishReason is a broken
+ * stream (an `event: error`, never a fabricated message_stop).
+ */
+import type { ErrorType, StreamEvent } from "../anthropic/Messages.js"
+import { encodeEvents, SseParser } from "../Sse.js"
+import { type BlockDelta, type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage } from "./blocks.js"
+import { type GeminiUsage, isGeminiBody, isRecord, randomId, readBlockReason, readCandidate, readUsage } from "./wire.js"
+
+export interface StreamOptions {
+  /** the model the client asked for (echoed in message_start) */
+  readonly model: string
+  /** maps an in-stream `{"error":{...}}` body to an Anthropic error */
+  readonly mapError: (status: number, bodyText: string) => { readonly type: ErrorType; readonly message: string }
+  readonly newToolId?: () => string
+  readonly messageId?: string
+}
+
+/** The translation state machine: one SSE `data` payload in, Anthropic events out. */
+export class GeminiStreamMachine {
+  private out: Array<StreamEvent> = []
+  private readonly assembler: PartAssembler
+  private index = -1
+  private started = false
+  private done = false
+  private finishReason: string | undefined = undefined
+  private usage: GeminiUsage | undefined = undefined
+
+  constructor(private readonly options: StreamOptions) {
+    const sink: BlockSink = {
+      start: (block) => {
+        this.index++
+        this.out.push({ type: "content_block_start", index: this.index, content_block: block })
+      },
+      delta: (delta: BlockDelta) => this.out.push({ type: "content_block_delta", index: this.index, delta }),
+      stop: () => this.out.push({ type: "content_block_stop", index: this.index })
+    }
+    this.assembler = new PartAssembler(sink, options.newToolId ?? (() => randomId("toolu_")))
+  }
+
+  /** Events for one upstream frame (`data` of one SSE event). */
+  frame(data: string): Array<StreamEvent> {
+    this.out = []
+    if (this.done) return this.out
+    let body: unknown
+    try {
+      body = JSON.parse(data)
+    } catch {
+      return this.fail("api_error", "The Gemini upstream sent an unreadable stream frame")
+    }
+    // The streaming endpoint sometimes wraps a body in a one-element array.
+    if (Array.isArray(body) && body.length === 1) body = body[0]
+    if (!isRecord(body)) return this.fail("api_error", "The Gemini upstream sent an unexpected stream frame")
+    const error = body["error"]
+    if (isRecord(error)) {
+      const code = typeof error["code"] === "number" ? error["code"] : 500
+      const mapped = this.options.mapError(code, data)
+      return this.fail(mapped.type, mapped.message)
+    }
+    if (!isGeminiBody(body)) {
+      return this.fail("api_error", "The Gemini upstream sent a stream frame that is not a generateContent response")
+    }
+    const candidate = readCandidate(body)
+    const blockReason = readBlockReason(body)
+    const usage = readUsage(body["usageMetadata"])
+    if (usage !== undefined) this.usage = usage
+    if (!this.started) this.start()
+    if (candidate !== undefined) {
+      for (const part of candidate.parts) this.assembler.part(part)
+      if (candidate.finishReason !== undefined) this.finishReason = candidate.finishReason
+    } else if (blockReason !== undefined) {
+      this.finishReason = "SAFETY"
+    }
+    return this.out
+  }
+
+  /** Events once the upstream body has ended. */
+  end(): Array<StreamEvent> {
+    this.out = []
+    if (this.done) return this.out
+    if (this.finishReason === undefined) {
+      return this.fail("api_error", "The Gemini upstream stream ended before the response was complete")
+    }
+    this.done = true
+    this.assembler.close()
+    const usage = toAnthropicUsage(this.usage)
+    this.out.push(
+      {
+        type: "message_delta",
+        delta: { stop_reason: stopReasonFor(this.finishReason, this.assembler.sawToolUse), stop_sequence: null },
+        usage
+      },
+      { type: "message_stop" }
+    )
+    return this.out
+  }
+
+  private start(): void {
+    this.started = true
+    this.out.push({
+      type: "message_start",
+      message: {
+        id: this.options.messageId ?? randomId("msg_"),
+        type: "message",
+        role: "assistant",
+        model: this.options.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...toAnthropicUsage(this.usage), output_tokens: 0 }
+      }
+    })
+  }
+
+  private fail(type: ErrorType, message: string): Array<StreamEvent> {
+    this.done = true
+    this.out.push({ type: "error", error: { type, message } })
+    return this.out
+  }
+}
+
+/**
+ * Bytes in, bytes out: SseParser -> machine -> encodeEvents, at most one enqueue per upstream chunk.
+ * Nothing is buffered beyond the parser's partial line.
+ */
+export const geminiStream = (options: StreamOptions): TransformStream<Uint8Array, Uint8Array> => {
+  const parser = new SseParser()
+  const machine = new GeminiStreamMachine(options)
+  const collected: Array<StreamEvent> = []
+  const drain = (controller: TransformStreamDefaultController<Uint8Array>): void => {
+    if (collected.length > 0) controller.enqueue(encodeEvents(collected))
+    collected.length = 0
+  }
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      for (const event of parser.push(chunk)) for (const e of machine.frame(event.data)) collected.push(e)
+      drain(controller)
+    },
+    flush(controller) {
+      for (const event of parser.end()) for (const e of machine.frame(event.data)) collected.push(e)
+      for (const e of machine.end()) collected.push(e)
+      drain(controller)
+    }
+  })
+}
