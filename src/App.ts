@@ -10,6 +10,7 @@ import * as Health from "./Health/Health.js"
 import * as Usage from "./Health/Usage.js"
 import { errorBody } from "./formats/anthropic/Messages.js"
 import * as Proxy from "./Proxy.js"
+import * as Quota from "./Quota/Quota.js"
 
 const home = HttpServerResponse.text(
   "claude-failover is running. Set ANTHROPIC_BASE_URL to this URL; the admin API is under /admin/api.\n",
@@ -22,7 +23,7 @@ const notFound = HttpServerResponse.text(JSON.stringify(errorBody("not_found_err
 })
 
 /** What the routes use; each is built once per isolate. */
-export type AppServices = ConfigStore.ConfigStore | WorkerEnv | Health.Health | Usage.Usage
+export type AppServices = ConfigStore.ConfigStore | WorkerEnv | Health.Health | Usage.Usage | Quota.Quota
 
 /** Routes resolve the app's services once, when the router is built, and hand them to each request. */
 export const Routes = HttpLayerRouter.use((router) =>
@@ -34,6 +35,11 @@ export const Routes = HttpLayerRouter.use((router) =>
       HttpLayerRouter.route("*", "/", Effect.succeed(home)),
       HttpLayerRouter.route("*", "/v1/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/t/:token/v1/*", withServices(Proxy.handle)),
+      // Direct translation routes (off unless settings.directRoutes)
+      HttpLayerRouter.route("*", "/openai/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("*", "/gemini/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("*", "/t/:token/openai/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("*", "/t/:token/gemini/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("GET", "/admin/api/config", withServices(ConfigRoutes.getConfig)),
       HttpLayerRouter.route("PUT", "/admin/api/config", withServices(ConfigRoutes.putConfig)),
       HttpLayerRouter.route("*", "/*", Effect.succeed(notFound))
@@ -43,7 +49,7 @@ export const Routes = HttpLayerRouter.use((router) =>
 
 /** The app's services, given the Worker bindings. */
 export const layer = Routes.pipe(
-  Layer.provide(Layer.mergeAll(ConfigStore.layerKv, Health.layerMemory, Usage.layerMemory))
+  Layer.provide(Layer.mergeAll(ConfigStore.layerKv, Health.layerMemory, Usage.layerMemory, Quota.layer))
 )
 
 export { WorkerEnv }

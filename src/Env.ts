@@ -17,6 +17,8 @@ export interface Bindings {
   readonly ALLOW_PRIVATE_UPSTREAMS?: string | undefined
   /** how long a config snapshot is reused inside one isolate (default 5000 ms) */
   readonly CONFIG_CACHE_MS?: string | undefined
+  /** Durable Objects counting per-token quotas */
+  readonly QUOTA?: DurableObjectNamespace | undefined
 }
 
 export class WorkerEnv extends Context.Tag("claude-failover/WorkerEnv")<WorkerEnv, Bindings>() {}

@@ -88,7 +88,9 @@ export class NoProvider extends Schema.TaggedError<NoProvider>()("NoProvider", {
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
   status: Schema.Number,
   errorType: Schema.String,
-  reason: Schema.String
+  reason: Schema.String,
+  /** for a refused request the client may repeat later (a quota) */
+  retryAfterSeconds: Schema.optional(Schema.Number)
 }) {}
 
 /** The status and Anthropic error body the client gets for an error the proxy produced itself. */

@@ -1,20 +1,26 @@
 /**
- * The `/v1/*` routes: authenticate the caller, read the body once, pick the chain from the config
- * snapshot, run it, and answer with the upstream's bytes (or an Anthropic-shaped error). Every answer
- * carries `x-failover-provider` and `x-request-id`.
+ * The `/v1/*` routes (and the direct translation routes): authenticate the caller, read the body
+ * once, pick the chain from the config snapshot, run it, and answer with the upstream's bytes or an
+ * Anthropic-shaped error.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import * as Chain from "./Chain.js"
 import { type ProviderConfig, usesStoredCredential } from "./Config/Document.js"
-import type { ModelMapper } from "./Config/Models.js"
 import { mask } from "./Config/Masking.js"
+import { compileModels, type ModelMapper } from "./Config/Models.js"
 import { ConfigStore, type Snapshot } from "./Config/Store.js"
-import { clientErrorJson, InvalidRequest, NoProvider, type ProviderError, toClientError } from "./Errors.js"
+import * as Cors from "./Cors.js"
+import * as DirectRoute from "./DirectRoute.js"
+import { WorkerEnv } from "./Env.js"
+import { InvalidRequest, NoProvider } from "./Errors.js"
 import { adapterFor } from "./formats/Adapters.js"
-import { errorBody, type ErrorType, errorTypeForStatus, type MessagesRequest, MessagesRequestSchema } from "./formats/anthropic/Messages.js"
-import * as Provider from "./Provider.js"
+import { errorTypeForStatus, type MessagesRequest, MessagesRequestSchema } from "./formats/anthropic/Messages.js"
 import { Usage } from "./Health/Usage.js"
+import * as Provider from "./Provider.js"
+import { Quota } from "./Quota/Quota.js"
+import { hasLimits } from "./Quota/Window.js"
+import * as Reply from "./Reply.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -38,17 +44,14 @@ const providerFor = (config: ProviderConfig, mapModel: ModelMapper) => {
 
 const decodeMessages = Schema.decodeUnknownEither(MessagesRequestSchema, { errors: "first" })
 
-const invalid = (reason: string, status = 400) =>
-  new InvalidRequest({ status, errorType: errorTypeForStatus(status), reason })
+const invalid = (reason: string, status = 400) => new InvalidRequest({ status, errorType: errorTypeForStatus(status), reason })
+const refuse = (status: number, reason: string) => new NoProvider({ status, reason })
 
 const readBody = (web: Request) =>
   Effect.gen(function*() {
     const declared = Number(web.headers.get("content-length") ?? "0")
     if (declared > MAX_BODY_BYTES) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
-    const buffer = yield* Effect.tryPromise({
-      try: () => web.arrayBuffer(),
-      catch: () => invalid("could not read the request body")
-    })
+    const buffer = yield* Effect.tryPromise({ try: () => web.arrayBuffer(), catch: () => invalid("could not read the request body") })
     if (buffer.byteLength > MAX_BODY_BYTES) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
     return new Uint8Array(buffer)
   })
@@ -79,13 +82,20 @@ const routeOf = (method: string, path: string): Route =>
     ? "count_tokens"
     : "other"
 
+interface Caller {
+  readonly validToken: boolean
+  readonly clientCredential: boolean
+  /** providers the caller asked to skip (x-failover-skip, honoured only with a valid token) */
+  readonly skip: ReadonlySet<string>
+}
+
 /** Which providers may serve this request, in chain order. */
-const chainFor = (snapshot: Snapshot, route: Route, validToken: boolean, clientCredential: boolean) => {
+const chainFor = (snapshot: Snapshot, route: Route, caller: Caller) => {
   const chain: Array<Provider.Provider["Type"]> = []
   for (const p of snapshot.providers) {
     const c = p.config
-    if (!c.enabled) continue
-    if (usesStoredCredential(c) ? !validToken : !clientCredential) continue
+    if (!c.enabled || caller.skip.has(c.name)) continue
+    if (usesStoredCredential(c) ? !caller.validToken : !caller.clientCredential) continue
     // Token counting and the rest of the API exist only in Anthropic's own format.
     if (route !== "messages" && c.format !== "anthropic") continue
     chain.push(providerFor(c, p.mapModel))
@@ -95,69 +105,42 @@ const chainFor = (snapshot: Snapshot, route: Route, validToken: boolean, clientC
   return chain
 }
 
-/** How a token appears in usage counters: its note, else its masked form (never the token). */
-const tokenLabelOf = (snapshot: Snapshot, token: string): string => {
-  const entry = snapshot.document.accessTokens.find((t) => t.token === token)
-  return entry?.note ?? mask(token)
-}
-
-const requestIdOf = () => `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
-
-const jsonError = (status: number, type: ErrorType, message: string, requestId: string, provider: string) =>
-  HttpServerResponse.text(JSON.stringify(errorBody(type, message, requestId)), {
-    status,
-    contentType: "application/json",
-    headers: { "x-request-id": requestId, "x-failover-provider": provider }
-  })
-
-const HOP_BY_HOP = new Set(["content-length", "connection", "keep-alive", "transfer-encoding"])
-
-const replyResponse = (reply: Provider.UpstreamReply, provider: string, requestId: string) => {
-  const headers: Record<string, string> = {}
-  reply.headers.forEach((v, k) => {
-    if (!HOP_BY_HOP.has(k)) headers[k] = v
-  })
-  headers["x-failover-provider"] = provider
-  headers["x-request-id"] = requestId
-  return HttpServerResponse.raw(reply.body, { status: reply.status, headers })
-}
-
-/** The last error of the chain as the client sees it: the upstream's own answer when it is Anthropic-shaped. */
-const failureResponse = (failure: Chain.ChainFailure, requestId: string) => {
-  const answer = "answer" in failure.error ? failure.error.answer : undefined
-  if (answer !== undefined) {
-    let anthropicShaped = false
-    try {
-      const parsed = JSON.parse(answer.body) as { type?: unknown; error?: { type?: unknown } }
-      anthropicShaped = parsed.type === "error" && typeof parsed.error?.type === "string"
-    } catch {
-      // not JSON (an HTML error page, say): answer with our own body below
-    }
-    const headers: Record<string, string> = { ...answer.headers, "x-failover-provider": failure.provider, "x-request-id": requestId }
-    if (anthropicShaped) {
-      return HttpServerResponse.text(answer.body, { status: answer.status, contentType: "application/json", headers })
-    }
-    const own = clientErrorJson(failure.error as ProviderError, requestId)
-    return HttpServerResponse.text(own.body, { status: answer.status, contentType: "application/json", headers })
+const noChainReason = (snapshot: Snapshot, caller: Caller, route: Route, what: string) => {
+  const needsToken = !caller.validToken && snapshot.providers.some((p) => p.config.enabled && usesStoredCredential(p.config))
+  if (needsToken) {
+    return refuse(401, "an access token is required: send x-failover-token, or use https://<host>/t/<token> as the base URL")
   }
-  const own = clientErrorJson(failure.error, requestId)
-  return HttpServerResponse.text(own.body, {
-    status: own.status,
-    contentType: "application/json",
-    headers: { "x-failover-provider": failure.provider, "x-request-id": requestId }
-  })
+  if (!caller.clientCredential) return refuse(401, "x-api-key header is required")
+  return refuse(route === "other" ? 404 : 503, `no enabled provider can serve ${what}`)
 }
+
+/** How a token appears in usage counters: its note, else its masked form (never the token). */
+const tokenLabelOf = (snapshot: Snapshot, token: string) =>
+  snapshot.document.accessTokens.find((t) => t.token === token)?.note ?? mask(token)
+
+const skipList = (value: string | null): ReadonlySet<string> =>
+  new Set((value ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0))
 
 export const handle = Effect.gen(function*() {
   const serverRequest = yield* HttpServerRequest.HttpServerRequest
-  const requestId = requestIdOf()
   const web = serverRequest.source
   if (!(web instanceof Request)) return yield* Effect.dieMessage("expected a web Request")
+  const requestId = `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
   const url = new URL(web.url)
-  const { path, token: pathToken } = splitTokenPath(url.pathname)
+  const { path: fullPath, token: pathToken } = splitTokenPath(url.pathname)
+  const direct = DirectRoute.parse(fullPath)
+  const path = direct?.path ?? fullPath
   const token = pathToken ?? web.headers.get("x-failover-token") ?? undefined
   const route = routeOf(web.method, path)
-  yield* Effect.annotateCurrentSpan({ request_id: requestId, route: path })
+  yield* Effect.annotateCurrentSpan({ request_id: requestId, route: path, ...(direct ? { direct: direct.host } : {}) })
+
+  const snapshot = yield* (yield* ConfigStore).snapshot
+  const origin = web.headers.get("origin")
+  const allowedOrigins = snapshot.document.settings.allowedOrigins
+  if (web.method === "OPTIONS") {
+    return HttpServerResponse.empty({ status: 204, headers: Cors.preflightHeaders(origin, allowedOrigins) })
+  }
+  const cors = Cors.responseHeaders(origin, allowedOrigins)
 
   const outcome = yield* Effect.gen(function*() {
     let body: Uint8Array | undefined
@@ -165,26 +148,49 @@ export const handle = Effect.gen(function*() {
     if (web.method !== "GET" && web.method !== "HEAD") body = yield* readBody(web)
     if (route !== "other") json = yield* parseMessages(body ?? new Uint8Array())
 
-    const snapshot = yield* (yield* ConfigStore).snapshot
-    if (token !== undefined && !snapshot.tokens.has(token)) {
-      return yield* Effect.fail(new NoProvider({ status: 401, reason: "invalid access token" }))
-    }
+    if (token !== undefined && !snapshot.tokens.has(token)) return yield* Effect.fail(refuse(401, "invalid access token"))
     const validToken = token !== undefined
-    const clientCredential = hasClientCredential(web.headers)
-    const chain = chainFor(snapshot, route, validToken, clientCredential)
-    if (chain.length === 0) {
-      const needsToken = !validToken &&
-        snapshot.providers.some((p) => p.config.enabled && usesStoredCredential(p.config))
-      return yield* Effect.fail(
-        needsToken
-          ? new NoProvider({
-            status: 401,
-            reason: "an access token is required: send x-failover-token, or use https://<host>/t/<token> as the base URL"
-          })
-          : !clientCredential
-          ? new NoProvider({ status: 401, reason: "x-api-key header is required" })
-          : new NoProvider({ status: route === "other" ? 404 : 503, reason: `no enabled provider can serve ${web.method} ${path}` })
-      )
+    const caller: Caller = {
+      validToken,
+      clientCredential: hasClientCredential(web.headers),
+      skip: validToken ? skipList(web.headers.get("x-failover-skip")) : new Set()
+    }
+
+    if (validToken) {
+      const entry = snapshot.document.accessTokens.find((t) => t.token === token)
+      if (entry !== undefined && hasLimits(entry)) {
+        const decision = yield* (yield* Quota).take(token, entry)
+        if (!decision.allowed) {
+          return yield* Effect.fail(
+            new InvalidRequest({
+              status: 429,
+              errorType: "rate_limit_error",
+              reason: `access token quota of ${decision.limit} requests per ${decision.window} reached`,
+              retryAfterSeconds: decision.retryAfterSeconds
+            })
+          )
+        }
+      }
+    }
+
+    let chain: Array<Provider.Provider["Type"]>
+    if (direct !== undefined) {
+      if (snapshot.tokens.size > 0 && !validToken) {
+        return yield* Effect.fail(refuse(401, "an access token is required for direct routes on this deployment"))
+      }
+      if (route !== "messages") return yield* Effect.fail(refuse(404, `direct routes serve POST /v1/messages only`))
+      const env = yield* WorkerEnv
+      const settings = snapshot.document.settings
+      const config = DirectRoute.provider(direct, DirectRoute.callerKey(web.headers), {
+        enabled: settings.directRoutes,
+        hosts: settings.directHosts,
+        allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true"
+      })
+      if (DirectRoute.isRefusal(config)) return yield* Effect.fail(refuse(config.status, config.message))
+      chain = [Provider.make(config, { mapModel: compileModels(undefined), adapter: adapterFor(config.format) })]
+    } else {
+      chain = chainFor(snapshot, route, caller)
+      if (chain.length === 0) return yield* Effect.fail(noChainReason(snapshot, caller, route, `${web.method} ${path}`))
     }
     yield* Effect.annotateCurrentSpan("chain", chain.map((p) => p.name).join(","))
     const tokenLabel = validToken ? tokenLabelOf(snapshot, token) : undefined
@@ -201,28 +207,21 @@ export const handle = Effect.gen(function*() {
     return { result, tokenLabel }
   }).pipe(Effect.annotateSpans("request_id", requestId), Effect.either)
 
-  const usage = yield* Usage
   if (Either.isLeft(outcome)) {
-    const e = toClientError(outcome.left)
-    yield* Effect.annotateCurrentSpan({ status: e.status, outcome: outcome.left._tag })
-    return yield* jsonError(e.status, e.type, e.message, requestId, "none")
+    yield* Effect.annotateCurrentSpan({ outcome: outcome.left._tag })
+    const retryAfter = outcome.left._tag === "InvalidRequest" ? outcome.left.retryAfterSeconds : undefined
+    return Reply.ownError(outcome.left, requestId, retryAfter === undefined ? cors : { ...cors, "retry-after": String(retryAfter) })
   }
+  const usage = yield* Usage
   const { result, tokenLabel } = outcome.right
   if (Either.isLeft(result)) {
-    yield* usage.record({ token: tokenLabel, failed: result.left.failedOver, answered: result.left.provider, error: true })
-    yield* Effect.annotateCurrentSpan({ provider: result.left.provider, attempts: result.left.attempts, outcome: result.left.error._tag })
-    return failureResponse(result.left, requestId)
+    const f = result.left
+    yield* usage.record({ token: tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
+    yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag })
+    return Reply.fromFailure(f, requestId, cors)
   }
-  yield* usage.record({
-    token: tokenLabel,
-    failed: result.right.failedOver,
-    answered: result.right.provider,
-    error: result.right.reply.status >= 400
-  })
-  yield* Effect.annotateCurrentSpan({
-    provider: result.right.provider,
-    attempts: result.right.attempts,
-    status: result.right.reply.status
-  })
-  return replyResponse(result.right.reply, result.right.provider, requestId)
+  const r = result.right
+  yield* usage.record({ token: tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
+  yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status })
+  return Reply.fromReply(r.reply, r.provider, requestId, cors)
 }).pipe(Effect.withSpan("Proxy.request"))

@@ -40,6 +40,8 @@ const web = HttpLayerRouter.toWebHandler(
 // The router provides the request and its scope itself; the middleware's type just cannot say so.
 const handler = web.handler as unknown as (request: Request, context: Context.Context<WorkerCtx>) => Promise<Response>
 
+export { QuotaCounter } from "./Quota/QuotaObject.js"
+
 export default {
   fetch: (request, _env, ctx) => handler(request, Context.make(WorkerCtx, ctx))
 } satisfies ExportedHandler<Bindings>

@@ -48,9 +48,27 @@ export type ProviderConfig = typeof ProviderConfig.Type
 
 export const AccessToken = Schema.Struct({
   token: Schema.String.pipe(Schema.minLength(16, { message: () => "must be at least 16 characters" })),
-  note: Schema.optional(Schema.String)
+  note: Schema.optional(Schema.String),
+  /** quota: requests per clock minute, counted across isolates (429 over it, no upstream called) */
+  requestsPerMinute: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  /** quota: requests per UTC day */
+  requestsPerDay: Schema.optional(Schema.Int.pipe(Schema.positive()))
 }).annotations({ identifier: "AccessToken" })
 export type AccessToken = typeof AccessToken.Type
+
+/** Hosts the direct translation routes may reach unless the user lists others. */
+export const DEFAULT_DIRECT_HOSTS = [
+  "api.openai.com",
+  "openrouter.ai",
+  "api.groq.com",
+  "api.deepseek.com",
+  "api.together.xyz",
+  "api.mistral.ai",
+  "api.fireworks.ai",
+  "api.x.ai",
+  "api.cerebras.ai",
+  "generativelanguage.googleapis.com"
+]
 
 /** Circuit breaker: after `threshold` consecutive failures a provider rests for `baseMs`, then longer. */
 export const Cooldown = Schema.Struct({
@@ -65,7 +83,18 @@ export const Settings = Schema.Struct({
   maxRetryAfterMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 60_000)), { default: () => 2_000 }),
   /** first retry delay; doubles per retry, jittered */
   retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 }),
-  cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) })
+  cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) }),
+  /** `/openai/<host>/<path>` and `/gemini/<host>` stateless translation with the caller's own key */
+  directRoutes: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /** hosts (host or host:port) the direct routes may reach */
+  directHosts: Schema.optionalWith(Schema.Array(Schema.String.pipe(Schema.minLength(1))), {
+    default: () => DEFAULT_DIRECT_HOSTS
+  }),
+  /** exact browser origins allowed to call /v1 (CORS); "*" only if listed */
+  allowedOrigins: Schema.optionalWith(
+    Schema.Array(Schema.String.pipe(Schema.filter((s) => s === "*" || /^https?:\/\/[^/]+$/.test(s) || "must be an origin like https://app.example.com, or *"))),
+    { default: () => [] }
+  )
 }).annotations({ identifier: "Settings" })
 export type Settings = typeof Settings.Type
 
