@@ -4,7 +4,7 @@
  * chain on. Anthropic-format providers pass bytes through; openai/gemini go through a FormatAdapter.
  */
 import { Context, Duration, Effect, Layer } from "effect"
-import type { ProviderConfig } from "./Config/Document.js"
+import type { ProviderConfig, StreamSettings } from "./Config/Document.js"
 import type { ModelMapper } from "./Config/Models.js"
 import {
   BadUpstreamResponse,
@@ -20,6 +20,7 @@ import { errorBody, type MessagesRequest } from "./formats/anthropic/Messages.js
 import type { FormatAdapter } from "./formats/Format.js"
 import { TranslationError } from "./formats/Format.js"
 import { retryAfterFrom } from "./RetryAfter.js"
+import * as StreamGate from "./StreamGate.js"
 import { forwardedHeaders, keyedAnthropicHeaders, safeAnswerHeaders } from "./UpstreamHeaders.js"
 
 /** The client's request, read once (the body is buffered so every attempt can re-send it). */
@@ -174,6 +175,8 @@ const sendTranslated = (config: ProviderConfig, mapModel: ModelMapper, adapter: 
 
 export interface MakeOptions {
   readonly mapModel: ModelMapper
+  /** stream gate timings; without them streams are not gated */
+  readonly stream?: StreamSettings | undefined
   /** the translator for openai/gemini providers */
   readonly adapter?: FormatAdapter | undefined
 }
@@ -184,11 +187,26 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
     : options.adapter !== undefined
     ? sendTranslated(config, options.mapModel, options.adapter)
     : () => Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `no translator for ${config.format}` }))
+  const gated = (request: UpstreamRequest) =>
+    options.stream === undefined || !request.stream
+      ? send(request)
+      : Effect.flatMap(send(request), (reply) =>
+        reply.status === 200 && reply.body instanceof ReadableStream &&
+          (reply.headers.get("content-type") ?? "").includes("text/event-stream")
+          ? Effect.map(
+            StreamGate.gate(reply.body, {
+              provider: config.name,
+              firstEventTimeoutMs: options.stream!.firstEventTimeoutMs,
+              idleTimeoutMs: options.stream!.idleTimeoutMs
+            }),
+            (body) => ({ ...reply, body })
+          )
+          : Effect.succeed(reply))
   return {
     name: config.name,
     config,
     send: (request) =>
-      send(request).pipe(
+      gated(request).pipe(
         Effect.tap((reply) => Effect.annotateCurrentSpan("status", reply.status)),
         Effect.tapError((error) => Effect.annotateCurrentSpan({ error: error._tag, ...("status" in error ? { status: error.status } : {}) })),
         Effect.withSpan("Provider.send", { attributes: { provider: config.name, format: config.format } })

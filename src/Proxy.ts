@@ -4,9 +4,9 @@
  * Anthropic-shaped error.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Duration, Effect, Either, Fiber, Option, ParseResult, Runtime, Schema } from "effect"
 import * as Chain from "./Chain.js"
-import { type ProviderConfig, usesStoredCredential } from "./Config/Document.js"
+import { type ProviderConfig, type StreamSettings, usesStoredCredential } from "./Config/Document.js"
 import { mask } from "./Config/Masking.js"
 import { compileModels, type ModelMapper } from "./Config/Models.js"
 import { ConfigStore, type Snapshot } from "./Config/Store.js"
@@ -20,6 +20,7 @@ import { Usage } from "./Health/Usage.js"
 import * as Provider from "./Provider.js"
 import { Quota } from "./Quota/Quota.js"
 import { hasLimits } from "./Quota/Window.js"
+import * as KeepAlive from "./KeepAlive.js"
 import * as Reply from "./Reply.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
 
@@ -33,10 +34,10 @@ export const splitTokenPath = (pathname: string): { readonly token: string | und
 
 // Provider values are built once per config object (i.e. once per snapshot), not per request.
 const built = new WeakMap<ProviderConfig, Provider.Provider["Type"]>()
-const providerFor = (config: ProviderConfig, mapModel: ModelMapper) => {
+const providerFor = (config: ProviderConfig, mapModel: ModelMapper, stream: StreamSettings) => {
   let p = built.get(config)
   if (p === undefined) {
-    p = Provider.make(config, { mapModel, adapter: adapterFor(config.format) })
+    p = Provider.make(config, { mapModel, adapter: adapterFor(config.format), stream })
     built.set(config, p)
   }
   return p
@@ -98,7 +99,7 @@ const chainFor = (snapshot: Snapshot, route: Route, caller: Caller) => {
     if (usesStoredCredential(c) ? !caller.validToken : !caller.clientCredential) continue
     // Token counting and the rest of the API exist only in Anthropic's own format.
     if (route !== "messages" && c.format !== "anthropic") continue
-    chain.push(providerFor(c, p.mapModel))
+    chain.push(providerFor(c, p.mapModel, snapshot.document.settings.stream))
     // Anything but a Messages call goes to the first client-credential provider only.
     if (route === "other") break
   }
@@ -121,28 +122,16 @@ const tokenLabelOf = (snapshot: Snapshot, token: string) =>
 const skipList = (value: string | null): ReadonlySet<string> =>
   new Set((value ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0))
 
-export const handle = Effect.gen(function*() {
-  const serverRequest = yield* HttpServerRequest.HttpServerRequest
-  const web = serverRequest.source
-  if (!(web instanceof Request)) return yield* Effect.dieMessage("expected a web Request")
-  const requestId = `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
-  const url = new URL(web.url)
-  const { path: fullPath, token: pathToken } = splitTokenPath(url.pathname)
-  const direct = DirectRoute.parse(fullPath)
-  const path = direct?.path ?? fullPath
-  const token = pathToken ?? web.headers.get("x-failover-token") ?? undefined
-  const route = routeOf(web.method, path)
-  yield* Effect.annotateCurrentSpan({ request_id: requestId, route: path, ...(direct ? { direct: direct.host } : {}) })
+interface Plan {
+  readonly chain: ReadonlyArray<Provider.Provider["Type"]>
+  readonly request: Provider.UpstreamRequest
+  readonly tokenLabel: string | undefined
+}
 
-  const snapshot = yield* (yield* ConfigStore).snapshot
-  const origin = web.headers.get("origin")
-  const allowedOrigins = snapshot.document.settings.allowedOrigins
-  if (web.method === "OPTIONS") {
-    return HttpServerResponse.empty({ status: 204, headers: Cors.preflightHeaders(origin, allowedOrigins) })
-  }
-  const cors = Cors.responseHeaders(origin, allowedOrigins)
-
-  const outcome = yield* Effect.gen(function*() {
+/** Everything that can be decided without an upstream: body, token, quota, which chain. */
+const plan = (web: Request, ctx: { requestId: string; path: string; search: string; route: Route; token: string | undefined; direct: DirectRoute.DirectTarget | undefined; snapshot: Snapshot }) =>
+  Effect.gen(function*() {
+    const { requestId, path, route, token, direct, snapshot } = ctx
     let body: Uint8Array | undefined
     let json: MessagesRequest | undefined
     if (web.method !== "GET" && web.method !== "HEAD") body = yield* readBody(web)
@@ -173,6 +162,7 @@ export const handle = Effect.gen(function*() {
       }
     }
 
+    const settings = snapshot.document.settings
     let chain: Array<Provider.Provider["Type"]>
     if (direct !== undefined) {
       if (snapshot.tokens.size > 0 && !validToken) {
@@ -180,48 +170,95 @@ export const handle = Effect.gen(function*() {
       }
       if (route !== "messages") return yield* Effect.fail(refuse(404, `direct routes serve POST /v1/messages only`))
       const env = yield* WorkerEnv
-      const settings = snapshot.document.settings
       const config = DirectRoute.provider(direct, DirectRoute.callerKey(web.headers), {
         enabled: settings.directRoutes,
         hosts: settings.directHosts,
         allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true"
       })
       if (DirectRoute.isRefusal(config)) return yield* Effect.fail(refuse(config.status, config.message))
-      chain = [Provider.make(config, { mapModel: compileModels(undefined), adapter: adapterFor(config.format) })]
+      chain = [Provider.make(config, { mapModel: compileModels(undefined), adapter: adapterFor(config.format), stream: settings.stream })]
     } else {
       chain = chainFor(snapshot, route, caller)
       if (chain.length === 0) return yield* Effect.fail(noChainReason(snapshot, caller, route, `${web.method} ${path}`))
     }
     yield* Effect.annotateCurrentSpan("chain", chain.map((p) => p.name).join(","))
-    const tokenLabel = validToken ? tokenLabelOf(snapshot, token) : undefined
-    const result = yield* Chain.run(chain, {
+    const request: Provider.UpstreamRequest = {
       requestId,
       method: web.method,
       path,
-      search: url.search,
+      search: ctx.search,
       headers: web.headers,
       body,
       json,
       stream: json?.stream === true
-    }, snapshot.document.settings).pipe(Effect.either)
-    return { result, tokenLabel }
-  }).pipe(Effect.annotateSpans("request_id", requestId), Effect.either)
+    }
+    return { chain, request, tokenLabel: validToken ? tokenLabelOf(snapshot, token) : undefined } satisfies Plan
+  })
 
-  if (Either.isLeft(outcome)) {
-    yield* Effect.annotateCurrentSpan({ outcome: outcome.left._tag })
-    const retryAfter = outcome.left._tag === "InvalidRequest" ? outcome.left.retryAfterSeconds : undefined
-    return Reply.ownError(outcome.left, requestId, retryAfter === undefined ? cors : { ...cors, "retry-after": String(retryAfter) })
+/** Run the chain and turn its outcome into an answer, counting usage on the way. */
+const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
+  Effect.gen(function*() {
+    const usage = yield* Usage
+    const result = yield* Effect.either(Chain.run(p.chain, p.request, snapshot.document.settings))
+    if (Either.isLeft(result)) {
+      const f = result.left
+      yield* usage.record({ token: p.tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
+      yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag })
+      return Reply.fromFailure(f, p.request.requestId, cors)
+    }
+    const r = result.right
+    yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
+    yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status })
+    return Reply.fromReply(r.reply, r.provider, p.request.requestId, cors)
+  })
+
+export const handle = Effect.gen(function*() {
+  const serverRequest = yield* HttpServerRequest.HttpServerRequest
+  const web = serverRequest.source
+  if (!(web instanceof Request)) return yield* Effect.dieMessage("expected a web Request")
+  const requestId = `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
+  const url = new URL(web.url)
+  const { path: fullPath, token: pathToken } = splitTokenPath(url.pathname)
+  const direct = DirectRoute.parse(fullPath)
+  const path = direct?.path ?? fullPath
+  const token = pathToken ?? web.headers.get("x-failover-token") ?? undefined
+  const route = routeOf(web.method, path)
+  yield* Effect.annotateCurrentSpan({ request_id: requestId, route: path, ...(direct ? { direct: direct.host } : {}) })
+
+  const snapshot = yield* (yield* ConfigStore).snapshot
+  const origin = web.headers.get("origin")
+  const allowedOrigins = snapshot.document.settings.allowedOrigins
+  if (web.method === "OPTIONS") {
+    return HttpServerResponse.empty({ status: 204, headers: Cors.preflightHeaders(origin, allowedOrigins) })
   }
-  const usage = yield* Usage
-  const { result, tokenLabel } = outcome.right
-  if (Either.isLeft(result)) {
-    const f = result.left
-    yield* usage.record({ token: tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
-    yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag })
-    return Reply.fromFailure(f, requestId, cors)
+  const cors = Cors.responseHeaders(origin, allowedOrigins)
+
+  const planned = yield* plan(web, { requestId, path, search: url.search, route, token, direct, snapshot }).pipe(Effect.either)
+  if (Either.isLeft(planned)) {
+    yield* Effect.annotateCurrentSpan({ outcome: planned.left._tag })
+    const retryAfter = planned.left._tag === "InvalidRequest" ? planned.left.retryAfterSeconds : undefined
+    return Reply.toResponse(Reply.ownError(planned.left, requestId, retryAfter === undefined ? cors : { ...cors, "retry-after": String(retryAfter) }))
   }
-  const r = result.right
-  yield* usage.record({ token: tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
-  yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status })
-  return Reply.fromReply(r.reply, r.provider, requestId, cors)
+  const run = execute(planned.right, snapshot, cors).pipe(Effect.annotateSpans("request_id", requestId))
+  if (!planned.right.request.stream) return Reply.toResponse(yield* run)
+
+  // A stream: if no answer is ready within keepAliveMs, start the client's stream with pings.
+  const keepAliveMs = snapshot.document.settings.stream.keepAliveMs
+  const fiber = yield* Effect.forkDaemon(run)
+  const early = yield* Fiber.join(fiber).pipe(Effect.timeout(Duration.millis(keepAliveMs)), Effect.option)
+  if (Option.isSome(early)) return Reply.toResponse(early.value)
+  yield* Effect.annotateCurrentSpan("keep_alive", true)
+  const runtime = yield* Effect.runtime<never>()
+  const later = Runtime.runPromise(runtime)(Fiber.join(fiber))
+  return Reply.toResponse({
+    status: 200,
+    headers: {
+      ...cors,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-failover-provider": KeepAlive.PENDING_PROVIDER,
+      "x-request-id": requestId
+    },
+    body: KeepAlive.stream(later, keepAliveMs)
+  })
 }).pipe(Effect.withSpan("Proxy.request"))

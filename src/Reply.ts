@@ -8,22 +8,26 @@ import { clientErrorJson, type InvalidRequest, type NoProvider, type ProviderErr
 import { errorBody } from "./formats/anthropic/Messages.js"
 import type { UpstreamReply } from "./Provider.js"
 
-const HOP_BY_HOP = new Set(["content-length", "connection", "keep-alive", "transfer-encoding"])
-
-export const ownError = (
-  error: NoProvider | InvalidRequest,
-  requestId: string,
-  extra: Record<string, string> = {}
-) => {
-  const e = toClientError(error)
-  return HttpServerResponse.text(JSON.stringify(errorBody(e.type, e.message, requestId)), {
-    status: e.status,
-    contentType: "application/json",
-    headers: { ...extra, "x-request-id": requestId, "x-failover-provider": "none" }
-  })
+/** An answer before it becomes an HTTP response (the keep-alive stream needs to look inside). */
+export interface Answer {
+  readonly status: number
+  readonly headers: Record<string, string>
+  readonly body: ReadableStream<Uint8Array> | string | null
 }
 
-export const fromReply = (reply: UpstreamReply, provider: string, requestId: string, extra: Record<string, string>) => {
+const HOP_BY_HOP = new Set(["content-length", "connection", "keep-alive", "transfer-encoding"])
+const JSON_TYPE = "application/json"
+
+export const ownError = (error: NoProvider | InvalidRequest, requestId: string, extra: Record<string, string> = {}): Answer => {
+  const e = toClientError(error)
+  return {
+    status: e.status,
+    headers: { ...extra, "content-type": JSON_TYPE, "x-request-id": requestId, "x-failover-provider": "none" },
+    body: JSON.stringify(errorBody(e.type, e.message, requestId))
+  }
+}
+
+export const fromReply = (reply: UpstreamReply, provider: string, requestId: string, extra: Record<string, string>): Answer => {
   const headers: Record<string, string> = {}
   reply.headers.forEach((v, k) => {
     if (!HOP_BY_HOP.has(k)) headers[k] = v
@@ -31,7 +35,7 @@ export const fromReply = (reply: UpstreamReply, provider: string, requestId: str
   Object.assign(headers, extra)
   headers["x-failover-provider"] = provider
   headers["x-request-id"] = requestId
-  return HttpServerResponse.raw(reply.body, { status: reply.status, headers })
+  return { status: reply.status, headers, body: reply.body }
 }
 
 const isAnthropicError = (body: string): boolean => {
@@ -44,10 +48,19 @@ const isAnthropicError = (body: string): boolean => {
 }
 
 /** The last error of the chain as the client sees it: the upstream's own answer when it is Anthropic-shaped. */
-export const fromFailure = (failure: Chain.ChainFailure, requestId: string, extra: Record<string, string>) => {
+export const fromFailure = (failure: Chain.ChainFailure, requestId: string, extra: Record<string, string>): Answer => {
   const answer = "answer" in failure.error ? failure.error.answer : undefined
   const own = clientErrorJson(failure.error as ProviderError, requestId)
-  const headers = { ...(answer?.headers ?? {}), ...extra, "x-failover-provider": failure.provider, "x-request-id": requestId }
-  const body = answer !== undefined && isAnthropicError(answer.body) ? answer.body : own.body
-  return HttpServerResponse.text(body, { status: answer?.status ?? own.status, contentType: "application/json", headers })
+  // An error that arrived inside a 200 stream is answered with the status its type stands for.
+  const status = answer === undefined || answer.status < 400 ? own.status : answer.status
+  return {
+    status,
+    headers: { ...(answer?.headers ?? {}), ...extra, "content-type": JSON_TYPE, "x-failover-provider": failure.provider, "x-request-id": requestId },
+    body: answer !== undefined && isAnthropicError(answer.body) ? answer.body : own.body
+  }
 }
+
+export const toResponse = (answer: Answer) =>
+  answer.body instanceof ReadableStream || answer.body === null
+    ? HttpServerResponse.raw(answer.body, { status: answer.status, headers: answer.headers })
+    : HttpServerResponse.text(answer.body, { status: answer.status, headers: answer.headers })

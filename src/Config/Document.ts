@@ -78,12 +78,21 @@ export const Cooldown = Schema.Struct({
 }).annotations({ identifier: "Cooldown" })
 export type Cooldown = typeof Cooldown.Type
 
+/** Streaming: how long to wait for the first content event, for the next event, and when to ping. */
+export const StreamSettings = Schema.Struct({
+  firstEventTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 600_000)), { default: () => 60_000 }),
+  idleTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 3_600_000)), { default: () => 120_000 }),
+  keepAliveMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 60_000)), { default: () => 10_000 })
+}).annotations({ identifier: "StreamSettings" })
+export type StreamSettings = typeof StreamSettings.Type
+
 export const Settings = Schema.Struct({
   /** longest Retry-After the chain waits for before moving on to the next provider */
   maxRetryAfterMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 60_000)), { default: () => 2_000 }),
   /** first retry delay; doubles per retry, jittered */
   retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 }),
   cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) }),
+  stream: Schema.optionalWith(StreamSettings, { default: () => StreamSettings.make({}) }),
   /** `/openai/<host>/<path>` and `/gemini/<host>` stateless translation with the caller's own key */
   directRoutes: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** hosts (host or host:port) the direct routes may reach */

@@ -1,0 +1,183 @@
+/**
+ * The stream gate: a streaming answer is held until it commits — its first content event
+ * (content_block_start or a delta) — so that an upstream that says 200 and then fails (an
+ * `event: error` such as overloaded_error, an early end, a stall) is a provider failure the chain
+ * can fail over from, and the client sees one clean stream.
+ *
+ * After the commit the held bytes and then the rest flow through unchanged and unbuffered (byte-exact
+ * for Anthropic passthrough). A later failure is told to the client as an `event: error` frame —
+ * never a silent truncation, never a made-up message_stop — and an idle gap longer than
+ * `idleTimeoutMs` ends the stream the same way. No limit applies to the stream's total length.
+ */
+import { Effect } from "effect"
+import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
+import type { ErrorType, StreamEvent } from "./formats/anthropic/Messages.js"
+import { encodeEvent, SseParser } from "./formats/Sse.js"
+
+export interface GateOptions {
+  readonly provider: string
+  readonly firstEventTimeoutMs: number
+  readonly idleTimeoutMs: number
+}
+
+const COMMIT_EVENTS = new Set(["content_block_start", "content_block_delta"])
+
+/** Errors in the stream that say "try elsewhere"; others (e.g. invalid_request_error) go to the client. */
+const failoverError = (provider: string, data: string): ProviderError | undefined => {
+  let type: string | undefined
+  try {
+    type = (JSON.parse(data) as { error?: { type?: string } }).error?.type
+  } catch {
+    return new BadUpstreamResponse({ provider, reason: "unparsable error event" })
+  }
+  const answer = { status: 200, headers: {}, body: data }
+  switch (type) {
+    case "overloaded_error":
+      return new Upstream5xx({ provider, status: 529, answer })
+    case "api_error":
+    case "timeout_error":
+      return new Upstream5xx({ provider, status: 500, answer })
+    case "rate_limit_error":
+      return new RateLimited({ provider, answer })
+    case "authentication_error":
+    case "permission_error":
+      return new Unauthorized({ provider, status: type === "authentication_error" ? 401 : 403, answer })
+    default:
+      return undefined
+  }
+}
+
+export const errorFrame = (type: ErrorType, message: string): Uint8Array => {
+  const event: StreamEvent = { type: "error", error: { type, message } }
+  return encodeEvent(event)
+}
+
+/** Whether the end of a stream shows it finished properly (message_stop) or already reported an error. */
+const TAIL_BYTES = 512
+const endedProperly = (tail: string) => tail.includes("message_stop") || /"type"\s*:\s*"error"/.test(tail)
+
+const concat = (a: Uint8Array, b: Uint8Array) => {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
+
+const readWithin = <T>(reader: ReadableStreamDefaultReader<T>, ms: number) =>
+  new Promise<ReadableStreamReadResult<T> | "timeout">((resolve, reject) => {
+    const timer = setTimeout(() => resolve("timeout"), ms)
+    reader.read().then(
+      (r) => {
+        clearTimeout(timer)
+        resolve(r)
+      },
+      (e) => {
+        clearTimeout(timer)
+        reject(e)
+      }
+    )
+  })
+
+/** The committed stream: the held bytes first, then the rest with the idle timeout and truncation guard. */
+const committed = (
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  held: ReadonlyArray<Uint8Array>,
+  idleTimeoutMs: number
+): ReadableStream<Uint8Array> => {
+  let tail = new Uint8Array(0)
+  const decoder = new TextDecoder()
+  const remember = (chunk: Uint8Array) => {
+    tail = chunk.length >= TAIL_BYTES ? chunk.slice(chunk.length - TAIL_BYTES) : concat(tail, chunk).slice(-TAIL_BYTES)
+  }
+  held.forEach(remember)
+  let first = true
+  return new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      if (first) {
+        first = false
+        for (const chunk of held) controller.enqueue(chunk)
+        return
+      }
+      let result: ReadableStreamReadResult<Uint8Array> | "timeout"
+      try {
+        result = await readWithin(reader, idleTimeoutMs)
+      } catch (cause) {
+        controller.enqueue(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
+        controller.close()
+        return
+      }
+      if (result === "timeout") {
+        controller.enqueue(errorFrame("timeout_error", `upstream sent nothing for ${idleTimeoutMs} ms`))
+        controller.close()
+        reader.cancel().catch(() => {})
+        return
+      }
+      if (result.done) {
+        if (!endedProperly(decoder.decode(tail))) {
+          controller.enqueue(errorFrame("api_error", "upstream stream ended before message_stop"))
+        }
+        controller.close()
+        return
+      }
+      remember(result.value)
+      controller.enqueue(result.value)
+    },
+    cancel: (reason) => reader.cancel(reason)
+  }, { highWaterMark: 0 })
+}
+
+/**
+ * Read until the stream commits. Fails with a ProviderError when the upstream reports an error,
+ * ends, or stalls before its first content event; the chain then fails over.
+ */
+export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Effect.Effect<ReadableStream<Uint8Array>, ProviderError> =>
+  Effect.async<ReadableStream<Uint8Array>, ProviderError>((resume) => {
+    const reader = body.getReader()
+    const parser = new SseParser()
+    const held: Array<Uint8Array> = []
+    const deadline = Date.now() + options.firstEventTimeoutMs
+    let cancelled = false
+    const fail = (error: ProviderError) => {
+      reader.cancel().catch(() => {})
+      resume(Effect.fail(error))
+    }
+    const step = async (): Promise<void> => {
+      while (!cancelled) {
+        const left = deadline - Date.now()
+        const result = left <= 0 ? "timeout" as const : await readWithin(reader, left)
+        if (cancelled) return
+        if (result === "timeout") return fail(new Timeout({ provider: options.provider, afterMs: options.firstEventTimeoutMs }))
+        if (result.done) {
+          for (const e of parser.end()) {
+            if (e.event === "error" || e.data.includes("\"type\":\"error\"")) {
+              return fail(failoverError(options.provider, e.data) ?? new BadUpstreamResponse({ provider: options.provider, reason: "error before content" }))
+            }
+          }
+          return fail(new BadUpstreamResponse({ provider: options.provider, reason: "stream ended before any content" }))
+        }
+        held.push(result.value)
+        for (const e of parser.push(result.value)) {
+          const type = e.event ?? typeOf(e.data)
+          if (type === "error") {
+            const error = failoverError(options.provider, e.data)
+            if (error !== undefined) return fail(error)
+            // Not worth failing over (the request itself is wrong): the client gets it as it is.
+            return resume(Effect.succeed(committed(reader, held, options.idleTimeoutMs)))
+          }
+          if (type !== undefined && COMMIT_EVENTS.has(type)) {
+            return resume(Effect.succeed(committed(reader, held, options.idleTimeoutMs)))
+          }
+        }
+      }
+    }
+    step().catch((cause) => fail(new Network({ provider: options.provider, reason: cause instanceof Error ? cause.message : String(cause) })))
+    return Effect.sync(() => {
+      cancelled = true
+      reader.cancel().catch(() => {})
+    })
+  }).pipe(Effect.withSpan("StreamGate.gate", { attributes: { provider: options.provider } }))
+
+const typeOf = (data: string): string | undefined => {
+  const m = /"type"\s*:\s*"([a-z_]+)"/.exec(data)
+  return m?.[1]
+}
