@@ -63,24 +63,47 @@ const concat = (a: Uint8Array, b: Uint8Array) => {
   return out
 }
 
-const readWithin = <T>(reader: ReadableStreamDefaultReader<T>, ms: number) =>
-  new Promise<ReadableStreamReadResult<T> | "timeout">((resolve, reject) => {
-    const timer = setTimeout(() => resolve("timeout"), ms)
-    reader.read().then(
-      (r) => {
-        clearTimeout(timer)
-        resolve(r)
-      },
-      (e) => {
-        clearTimeout(timer)
-        reject(e)
-      }
-    )
-  })
+/**
+ * A reader whose reads can time out. Cancelling a fetch body while a read is pending makes workerd
+ * report an unhandled rejection, so `release` cancels at once only when no read is in flight, and
+ * otherwise as soon as that read settles (the upstream sends something or goes away).
+ */
+class TimedReader {
+  private inflight: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
+  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {
+    reader.closed.catch(() => {}) // an upstream that dies rejects `closed`; the read reports it
+  }
+
+  read(ms: number): Promise<ReadableStreamReadResult<Uint8Array> | "timeout"> {
+    const read = this.inflight ?? this.reader.read()
+    this.inflight = read
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve("timeout"), ms)
+      read.then(
+        (r) => {
+          clearTimeout(timer)
+          this.inflight = undefined
+          resolve(r)
+        },
+        (e) => {
+          clearTimeout(timer)
+          this.inflight = undefined
+          reject(e)
+        }
+      )
+    })
+  }
+
+  release(): void {
+    const cancel = () => void this.reader.cancel().catch(() => {})
+    if (this.inflight === undefined) cancel()
+    else this.inflight.then(cancel, cancel)
+  }
+}
 
 /** The committed stream: the held bytes first, then the rest with the idle timeout and truncation guard. */
 const committed = (
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: TimedReader,
   held: ReadonlyArray<Uint8Array>,
   idleTimeoutMs: number
 ): ReadableStream<Uint8Array> => {
@@ -100,7 +123,7 @@ const committed = (
       }
       let result: ReadableStreamReadResult<Uint8Array> | "timeout"
       try {
-        result = await readWithin(reader, idleTimeoutMs)
+        result = await reader.read(idleTimeoutMs)
       } catch (cause) {
         controller.enqueue(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
         controller.close()
@@ -109,7 +132,7 @@ const committed = (
       if (result === "timeout") {
         controller.enqueue(errorFrame("timeout_error", `upstream sent nothing for ${idleTimeoutMs} ms`))
         controller.close()
-        reader.cancel().catch(() => {})
+        reader.release()
         return
       }
       if (result.done) {
@@ -122,7 +145,7 @@ const committed = (
       remember(result.value)
       controller.enqueue(result.value)
     },
-    cancel: (reason) => reader.cancel(reason)
+    cancel: () => reader.release()
   }, { highWaterMark: 0 })
 }
 
@@ -132,19 +155,19 @@ const committed = (
  */
 export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Effect.Effect<ReadableStream<Uint8Array>, ProviderError> =>
   Effect.async<ReadableStream<Uint8Array>, ProviderError>((resume) => {
-    const reader = body.getReader()
+    const reader = new TimedReader(body.getReader())
     const parser = new SseParser()
     const held: Array<Uint8Array> = []
     const deadline = Date.now() + options.firstEventTimeoutMs
     let cancelled = false
     const fail = (error: ProviderError) => {
-      reader.cancel().catch(() => {})
+      reader.release()
       resume(Effect.fail(error))
     }
     const step = async (): Promise<void> => {
       while (!cancelled) {
         const left = deadline - Date.now()
-        const result = left <= 0 ? "timeout" as const : await readWithin(reader, left)
+        const result = left <= 0 ? "timeout" as const : await reader.read(left)
         if (cancelled) return
         if (result === "timeout") return fail(new Timeout({ provider: options.provider, afterMs: options.firstEventTimeoutMs }))
         if (result.done) {
@@ -173,7 +196,7 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
     step().catch((cause) => fail(new Network({ provider: options.provider, reason: cause instanceof Error ? cause.message : String(cause) })))
     return Effect.sync(() => {
       cancelled = true
-      reader.cancel().catch(() => {})
+      reader.release()
     })
   }).pipe(Effect.withSpan("StreamGate.gate", { attributes: { provider: options.provider } }))
 

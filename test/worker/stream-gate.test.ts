@@ -102,8 +102,8 @@ describe("stream gate: after the commit", () => {
     expect(checked.error?.type).toBe("timeout_error")
   })
 
-  it("never truncates silently: a stream cut mid-way ends with an error event", async () => {
-    await chain([{ chunks: [{ data: start + textBlock("partial") }, { data: "", delayMs: 150 }], abort: true }])
+  it("never truncates silently: a stream that ends before message_stop ends with an error event", async () => {
+    await chain([{ chunks: [{ data: start + textBlock("partial") }, { data: "", delayMs: 150 }] }])
     const r = await post("/v1/messages", streamBody, withToken)
     const checked = checkAnthropicStream(await r.text())
     expect(checked.end).toBe("error")

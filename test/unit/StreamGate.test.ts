@@ -1,0 +1,48 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import * as StreamGate from "../../src/StreamGate.js"
+import { checkAnthropicStream } from "./AnthropicGrammar.js"
+
+const enc = new TextEncoder()
+const sse = (type: string, data: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
+const start = sse("message_start", { message: { id: "m", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } })
+const text = sse("content_block_start", { index: 0, content_block: { type: "text", text: "" } }) +
+  sse("content_block_delta", { index: 0, delta: { type: "text_delta", text: "hi" } })
+
+/** A body that yields the chunks, then fails like a dropped connection. */
+const dropping = (chunks: Array<string>) => {
+  let i = 0
+  return new ReadableStream<Uint8Array>({
+    pull: (c) => {
+      if (i < chunks.length) c.enqueue(enc.encode(chunks[i++]!))
+      else c.error(new Error("Network connection lost."))
+    }
+  })
+}
+
+const options = { provider: "p", firstEventTimeoutMs: 1000, idleTimeoutMs: 1000 }
+
+describe("StreamGate", () => {
+  it.live("turns a connection dropped after the commit into an error event", () =>
+    Effect.gen(function*() {
+      const body = yield* StreamGate.gate(dropping([start, text]), options)
+      const out = yield* Effect.promise(() => new Response(body).text())
+      const checked = checkAnthropicStream(out)
+      expect(checked.end).toBe("error")
+      expect(checked.error?.type).toBe("api_error")
+      expect(out.startsWith(start + text)).toBe(true)
+    }))
+
+  it.live("fails (so the chain fails over) when the connection drops before the commit", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(StreamGate.gate(dropping([start]), options))
+      expect(Exit.isFailure(exit)).toBe(true)
+    }))
+
+  it.live("lets a non-failover error (invalid request) through to the client", () =>
+    Effect.gen(function*() {
+      const err = sse("error", { error: { type: "invalid_request_error", message: "prompt is too long" } })
+      const body = yield* StreamGate.gate(new Response(start + err).body!, options)
+      expect(yield* Effect.promise(() => new Response(body).text())).toBe(start + err)
+    }))
+})
