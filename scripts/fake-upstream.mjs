@@ -6,6 +6,7 @@
 //   /agent/anthropic/... /agent/openai/... /agent/gemini/...
 //                      a tiny model that drives a real Claude Code session: asked with a Bash tool and
 //                      no tool result yet, it calls Bash; given the tool result, it answers with text.
+//   /strict/...        the anthropic agent, but a 400 "Invalid signature" for unsigned thinking blocks.
 //   /fail/<status>/... answers that status with an Anthropic-shaped error body (`?retry_after=s`).
 //
 // Usage: node scripts/fake-upstream.mjs [--port 9100]
@@ -193,6 +194,19 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
         res.writeHead(status, { "content-type": "application/json", ...(retryAfter ? { "retry-after": retryAfter } : {}) })
         res.end(JSON.stringify({ type: "error", error: { type: status === 429 ? "rate_limit_error" : status === 529 ? "overloaded_error" : "api_error", message: `fake ${status}` } }))
         return
+      }
+      if (parts[0] === "strict") {
+        // Like the real API: thinking blocks Anthropic did not sign are refused with a 400.
+        record("strict")
+        const body = JSON.parse(raw.toString("utf8"))
+        const unsigned = (body.messages ?? []).some((m) => m.role === "assistant" && Array.isArray(m.content) &&
+          m.content.some((b) => b.type === "thinking" && !(typeof b.signature === "string" && b.signature.startsWith("Eq"))))
+        if (unsigned) {
+          res.writeHead(400, { "content-type": "application/json" })
+          res.end(JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: "messages.1.content.0: Invalid `signature` in `thinking` block" } }))
+          return
+        }
+        return anthropicAgent(body, res)
       }
       if (parts[0] === "agent") {
         record(`agent-${parts[1]}`)

@@ -6,7 +6,7 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Duration, Effect, Either, Fiber, Option, ParseResult, Runtime, Schema } from "effect"
 import * as Chain from "./Chain.js"
-import { type ProviderConfig, type StreamSettings, usesStoredCredential } from "./Config/Document.js"
+import { type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
 import { mask } from "./Config/Masking.js"
 import { compileModels, type ModelMapper } from "./Config/Models.js"
 import { ConfigStore, type Snapshot } from "./Config/Store.js"
@@ -22,6 +22,7 @@ import { Quota } from "./Quota/Quota.js"
 import { hasLimits } from "./Quota/Window.js"
 import * as KeepAlive from "./KeepAlive.js"
 import * as Reply from "./Reply.js"
+import { estimateInputTokens } from "./TokenEstimate.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -34,10 +35,10 @@ export const splitTokenPath = (pathname: string): { readonly token: string | und
 
 // Provider values are built once per config object (i.e. once per snapshot), not per request.
 const built = new WeakMap<ProviderConfig, Provider.Provider["Type"]>()
-const providerFor = (config: ProviderConfig, mapModel: ModelMapper, stream: StreamSettings) => {
+const providerFor = (config: ProviderConfig, mapModel: ModelMapper, settings: Settings) => {
   let p = built.get(config)
   if (p === undefined) {
-    p = Provider.make(config, { mapModel, adapter: adapterFor(config.format), stream })
+    p = Provider.make(config, { mapModel, adapter: adapterFor(config.format), settings })
     built.set(config, p)
   }
   return p
@@ -99,7 +100,7 @@ const chainFor = (snapshot: Snapshot, route: Route, caller: Caller) => {
     if (usesStoredCredential(c) ? !caller.validToken : !caller.clientCredential) continue
     // Token counting and the rest of the API exist only in Anthropic's own format.
     if (route !== "messages" && c.format !== "anthropic") continue
-    chain.push(providerFor(c, p.mapModel, snapshot.document.settings.stream))
+    chain.push(providerFor(c, p.mapModel, snapshot.document.settings))
     // Anything but a Messages call goes to the first client-credential provider only.
     if (route === "other") break
   }
@@ -123,7 +124,9 @@ const skipList = (value: string | null): ReadonlySet<string> =>
   new Set((value ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0))
 
 interface Plan {
+  /** empty when no provider may serve the request; `refusal` then says why */
   readonly chain: ReadonlyArray<Provider.Provider["Type"]>
+  readonly refusal: NoProvider | undefined
   readonly request: Provider.UpstreamRequest
   readonly tokenLabel: string | undefined
 }
@@ -176,10 +179,9 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
         allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true"
       })
       if (DirectRoute.isRefusal(config)) return yield* Effect.fail(refuse(config.status, config.message))
-      chain = [Provider.make(config, { mapModel: compileModels(undefined), adapter: adapterFor(config.format), stream: settings.stream })]
+      chain = [Provider.make(config, { mapModel: compileModels(undefined), adapter: adapterFor(config.format), settings })]
     } else {
       chain = chainFor(snapshot, route, caller)
-      if (chain.length === 0) return yield* Effect.fail(noChainReason(snapshot, caller, route, `${web.method} ${path}`))
     }
     yield* Effect.annotateCurrentSpan("chain", chain.map((p) => p.name).join(","))
     const request: Provider.UpstreamRequest = {
@@ -192,8 +194,28 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       json,
       stream: json?.stream === true
     }
-    return { chain, request, tokenLabel: validToken ? tokenLabelOf(snapshot, token) : undefined } satisfies Plan
+    const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined
+    return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(snapshot, token) : undefined } satisfies Plan
   })
+
+/** When nothing upstream can answer: count_tokens gets an estimate, GET /v1/models the configured names. */
+const localAnswer = (route: Route, method: string, path: string, json: MessagesRequest | undefined, snapshot: Snapshot, requestId: string, cors: Record<string, string>): Reply.Answer | undefined => {
+  const headers = { ...cors, "content-type": "application/json", "x-failover-provider": "local", "x-request-id": requestId }
+  if (route === "count_tokens" && json !== undefined) {
+    return { status: 200, headers, body: JSON.stringify({ input_tokens: estimateInputTokens(json) }) }
+  }
+  if (method === "GET" && path === "/v1/models") {
+    return { status: 200, headers, body: JSON.stringify(modelList(snapshot)) }
+  }
+  return undefined
+}
+
+/** The model names the configuration knows: the exact keys of every provider's model map. */
+const modelList = (snapshot: Snapshot) => {
+  const ids = [...new Set(snapshot.providers.filter((p) => p.config.enabled).flatMap((p) => Object.keys(p.config.models ?? {})).filter((k) => !k.includes("*")))]
+  const data = ids.map((id) => ({ type: "model", id, display_name: id, created_at: "1970-01-01T00:00:00Z" }))
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null }
+}
 
 /** Run the chain and turn its outcome into an answer, counting usage on the way. */
 const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
@@ -204,7 +226,9 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
       const f = result.left
       yield* usage.record({ token: p.tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
       yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag })
-      return Reply.fromFailure(f, p.request.requestId, cors)
+      const { request } = p
+      return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.json, snapshot, request.requestId, cors) ??
+        Reply.fromFailure(f, request.requestId, cors)
     }
     const r = result.right
     yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
@@ -236,8 +260,16 @@ export const handle = Effect.gen(function*() {
   const planned = yield* plan(web, { requestId, path, search: url.search, route, token, direct, snapshot }).pipe(Effect.either)
   if (Either.isLeft(planned)) {
     yield* Effect.annotateCurrentSpan({ outcome: planned.left._tag })
+
     const retryAfter = planned.left._tag === "InvalidRequest" ? planned.left.retryAfterSeconds : undefined
     return Reply.toResponse(Reply.ownError(planned.left, requestId, retryAfter === undefined ? cors : { ...cors, "retry-after": String(retryAfter) }))
+  }
+  const { refusal, request } = planned.right
+  if (refusal !== undefined) {
+    // Nothing may serve it: count_tokens still gets an estimate and /v1/models the configured names
+    // (neither reveals a secret nor costs an upstream call).
+    const local = localAnswer(route, web.method, path, request.json, snapshot, requestId, cors)
+    return Reply.toResponse(local ?? Reply.ownError(refusal, requestId, cors))
   }
   const run = execute(planned.right, snapshot, cors).pipe(Effect.annotateSpans("request_id", requestId))
   if (!planned.right.request.stream) return Reply.toResponse(yield* run)

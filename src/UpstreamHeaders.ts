@@ -40,12 +40,25 @@ export const SECRET_HEADERS = [
   "proxy-authorization"
 ]
 
+/** Strip ("*" = all) or rename anthropic-beta flags a provider does not take. */
+const applyBetaPolicy = (headers: Headers, config: ProviderConfig) => {
+  const policy = config.betas
+  const value = headers.get("anthropic-beta")
+  if (policy === undefined || value === null) return
+  const strip = new Set(policy.strip ?? [])
+  const flags = strip.has("*") ? [] : value.split(",").map((f) => f.trim()).filter((f) => f.length > 0 && !strip.has(f))
+  const renamed = flags.map((f) => policy.rename?.[f] ?? f)
+  if (renamed.length === 0) headers.delete("anthropic-beta")
+  else headers.set("anthropic-beta", renamed.join(","))
+}
+
 /**
  * The provider's own `headers` win. A value may say `{apiKey}` so that a secret lives only in `apiKey`
  * (which the admin API masks), e.g. `"authorization": "Bearer {apiKey}"`; a provider that sets its own
  * `authorization` gets no `x-api-key` from us.
  */
 const applyProviderHeaders = (headers: Headers, config: ProviderConfig) => {
+  applyBetaPolicy(headers, config)
   if (config.headers === undefined) return headers
   for (const [k, v] of Object.entries(config.headers)) {
     if (k.toLowerCase() === "authorization" && !Object.keys(config.headers).some((h) => h.toLowerCase() === "x-api-key")) {

@@ -42,7 +42,12 @@ export const ProviderConfig = Schema.Struct({
   }),
   maxTokens: Schema.optional(Schema.Int.pipe(Schema.positive())),
   tokenField: Schema.optional(Schema.Literal("max_tokens", "max_completion_tokens")),
-  reasoning: Schema.optional(Schema.Struct({ echo: Schema.optional(Schema.Boolean) }))
+  reasoning: Schema.optional(Schema.Struct({ echo: Schema.optional(Schema.Boolean) })),
+  /** anthropic-beta policy: flags to strip ("*" for all) and flags to rename, before the provider sees them */
+  betas: Schema.optional(Schema.Struct({
+    strip: Schema.optional(Schema.Array(Schema.String)),
+    rename: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  }))
 }).annotations({ identifier: "Provider" })
 export type ProviderConfig = typeof ProviderConfig.Type
 
@@ -93,6 +98,8 @@ export const Settings = Schema.Struct({
   retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 }),
   cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) }),
   stream: Schema.optionalWith(StreamSettings, { default: () => StreamSettings.make({}) }),
+  /** remove the volatile `cch=...;` from Claude Code's billing header so prompt caching keeps hitting */
+  stripBillingCch: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   /** `/openai/<host>/<path>` and `/gemini/<host>` stateless translation with the caller's own key */
   directRoutes: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** hosts (host or host:port) the direct routes may reach */

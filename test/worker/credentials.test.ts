@@ -107,7 +107,7 @@ describe("model map", () => {
 describe("GET on /v1 with a token only", () => {
   it("answers 401 when nothing can serve it", async () => {
     await keyedOnly()
-    const r = await SELF.fetch("http://proxy/v1/models")
+    const r = await SELF.fetch("http://proxy/v1/files")
     expect(r.status).toBe(401)
   })
 })

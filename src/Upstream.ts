@@ -1,0 +1,79 @@
+/**
+ * One HTTP exchange with an upstream: the request as the client sent it (read once), the reply as
+ * it streams back, the timeout to response headers, and the status -> typed error classification
+ * that decides failover.
+ */
+import { Duration, Effect } from "effect"
+import type { ProviderConfig } from "./Config/Document.js"
+import { Network, type ProviderError, RateLimited, Timeout, Unauthorized, type UpstreamAnswer, Upstream5xx } from "./Errors.js"
+import type { MessagesRequest } from "./formats/anthropic/Messages.js"
+import { retryAfterFrom } from "./RetryAfter.js"
+import { safeAnswerHeaders } from "./UpstreamHeaders.js"
+
+/** The client's request, read once (the body is buffered so every attempt can re-send it). */
+export interface UpstreamRequest {
+  readonly requestId: string
+  readonly method: string
+  /** path below the proxy's own prefix, e.g. `/v1/messages` */
+  readonly path: string
+  /** the query string as the client sent it, e.g. `?beta=true` (or "") */
+  readonly search: string
+  readonly headers: Headers
+  readonly body: Uint8Array | undefined
+  /** the decoded Messages request for /v1/messages and count_tokens */
+  readonly json: MessagesRequest | undefined
+  readonly stream: boolean
+}
+
+/** What a provider answered; the body is streamed, never buffered. */
+export interface UpstreamReply {
+  readonly status: number
+  readonly headers: Headers
+  readonly body: ReadableStream<Uint8Array> | string | null
+}
+
+const MAX_ERROR_BODY = 64 * 1024
+
+export const readErrorBody = (response: Response): Effect.Effect<string> =>
+  Effect.promise(async () => {
+    try {
+      const text = await response.text()
+      return text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text
+    } catch {
+      return ""
+    }
+  })
+
+/** Status -> typed error. `answerBody` is what the client would see if this is the last word. */
+export const classify = (
+  provider: string,
+  status: number,
+  headers: Headers,
+  answerBody: string
+): ProviderError | undefined => {
+  const answer: UpstreamAnswer = { status, headers: safeAnswerHeaders(headers), body: answerBody }
+  if (status === 429) {
+    const retryAfter = retryAfterFrom(headers)
+    return new RateLimited({ provider, answer, ...(retryAfter ? { retryAfter } : {}) })
+  }
+  if (status === 401 || status === 403) return new Unauthorized({ provider, status, answer })
+  if (status >= 500) {
+    const retryAfter = retryAfterFrom(headers)
+    return new Upstream5xx({ provider, status, answer, ...(retryAfter ? { retryAfter } : {}) })
+  }
+  return undefined
+}
+
+export const joinUrl = (baseUrl: string, path: string, search: string) => `${baseUrl.replace(/\/+$/, "")}${path}${search}`
+
+export const fetchWithTimeout = (provider: ProviderConfig, url: string, init: RequestInit, stream: boolean) => {
+  const afterMs = stream ? provider.timeoutMs : provider.nonStreamingTimeoutMs
+  return Effect.tryPromise({
+    try: (signal) => fetch(url, { ...init, signal }),
+    catch: (cause) => new Network({ provider: provider.name, reason: cause instanceof Error ? cause.message : String(cause) })
+  }).pipe(
+    // Only the time to response headers is bounded; a stream may then run for as long as it runs.
+    Effect.timeoutFail({ duration: Duration.millis(afterMs), onTimeout: () => new Timeout({ provider: provider.name, afterMs }) })
+  )
+}
+

@@ -1,0 +1,66 @@
+/**
+ * Sending through a format translator (openai, gemini): translate the request, fetch, and turn the
+ * answer — JSON, SSE or an error — back into Anthropic's shapes. Garbage with a 2xx status is a
+ * provider failure, never a 200 to the client.
+ */
+import { Effect } from "effect"
+import type { ProviderConfig } from "../Config/Document.js"
+import type { ModelMapper } from "../Config/Models.js"
+import { BadUpstreamResponse, type ProviderError } from "../Errors.js"
+import { classify, fetchWithTimeout, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../Upstream.js"
+import { safeAnswerHeaders } from "../UpstreamHeaders.js"
+import { errorBody } from "./anthropic/Messages.js"
+import { type FormatAdapter, TranslationError } from "./Format.js"
+
+export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: FormatAdapter) =>
+(request: UpstreamRequest): Effect.Effect<UpstreamReply, ProviderError> => {
+  const json = request.json
+  if (json === undefined) {
+    return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `${adapter.format} providers serve /v1/messages only` }))
+  }
+  return Effect.suspend(() => {
+    const translation = adapter.translate(json, { provider: config, model: mapModel(json.model) })
+    return fetchWithTimeout(config, translation.url, {
+      method: "POST",
+      headers: translation.headers,
+      body: translation.body
+    }, translation.stream).pipe(
+      Effect.flatMap((response): Effect.Effect<UpstreamReply, ProviderError> => {
+        if (response.status >= 200 && response.status < 300) {
+          if (translation.stream) {
+            if (response.body === null) {
+              return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "empty stream" }))
+            }
+            return Effect.succeed({
+              status: 200,
+              headers: new Headers({ "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" }),
+              body: response.body.pipeThrough(translation.streamResponse())
+            })
+          }
+          return Effect.tryPromise({
+            try: async () => JSON.stringify(translation.response(await response.json())),
+            catch: (cause) =>
+              new BadUpstreamResponse({
+                provider: config.name,
+                reason: cause instanceof TranslationError ? cause.message : "response is not JSON"
+              })
+          }).pipe(Effect.map((text) => ({
+            status: 200,
+            headers: new Headers({ "content-type": "application/json" }),
+            body: text
+          })))
+        }
+        return Effect.flatMap(readErrorBody(response), (text) => {
+          const mapped = adapter.mapError(response.status, text, json)
+          const anthropicBody = JSON.stringify(errorBody(mapped.type, mapped.message))
+          const error = classify(config.name, response.status, response.headers, anthropicBody)
+          if (error !== undefined) return Effect.fail(error)
+          const headers = new Headers(safeAnswerHeaders(response.headers))
+          headers.set("content-type", "application/json")
+          return Effect.succeed({ status: response.status, headers, body: anthropicBody })
+        })
+      })
+    )
+  })
+}
+
