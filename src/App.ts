@@ -3,7 +3,7 @@
  */
 import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer } from "effect"
-import * as ConfigRoutes from "./Admin/ConfigRoutes.js"
+import * as Admin from "./Admin/Http.js"
 import * as ConfigStore from "./Config/Store.js"
 import { WorkerEnv } from "./Env.js"
 import * as Health from "./Health/Health.js"
@@ -40,15 +40,13 @@ export const Routes = HttpLayerRouter.use((router) =>
       HttpLayerRouter.route("*", "/gemini/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/t/:token/openai/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/t/:token/gemini/*", withServices(Proxy.handle)),
-      HttpLayerRouter.route("GET", "/admin/api/config", withServices(ConfigRoutes.getConfig)),
-      HttpLayerRouter.route("PUT", "/admin/api/config", withServices(ConfigRoutes.putConfig)),
       HttpLayerRouter.route("*", "/*", Effect.succeed(notFound))
     ])
   })
 )
 
-/** The app's services, given the Worker bindings. */
-export const layer = Routes.pipe(
+/** The app's services, given the Worker bindings; the admin API and page (Admin/Http.ts) share them. */
+export const layer = Layer.mergeAll(Routes, Admin.layer).pipe(
   Layer.provide(Layer.mergeAll(ConfigStore.layerKv, Health.layerMemory, Usage.layerMemory, Quota.layer))
 )
 

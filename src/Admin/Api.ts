@@ -1,0 +1,249 @@
+/**
+ * The admin API, defined once: the Worker serves it (Admin/Http.ts), `GET /admin/api/openapi.json`
+ * documents it, and any Effect program can call it with a typed client:
+ *
+ * ```ts
+ * const client = yield* HttpApiClient.make(AdminApi, {
+ *   baseUrl: "https://claude-failover.example.workers.dev",
+ *   transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(adminToken))
+ * })
+ * const { providers } = yield* client.providers.listProviders()
+ * ```
+ *
+ * Nothing Worker-specific is imported here, so the definition runs anywhere Effect does.
+ */
+import {
+  HttpApi,
+  HttpApiEndpoint,
+  HttpApiGroup,
+  HttpApiMiddleware,
+  HttpApiSecurity,
+  OpenApi
+} from "@effect/platform"
+import {
+  DocumentInput,
+  DocumentView,
+  EnabledInput,
+  EnvView,
+  HealthList,
+  InvalidRequest,
+  NotFound,
+  Ok,
+  ProviderInput,
+  ProviderList,
+  ProviderName,
+  ProviderTestInput,
+  ProviderTestResult,
+  Reorder,
+  SettingsInput,
+  StoreFailure,
+  TokenCreate,
+  TokenCreated,
+  TokenIndex,
+  TokenList,
+  TokenNote,
+  Unauthorized,
+  UsageView
+} from "./Schemas.js"
+
+export * from "./Schemas.js"
+
+/** `Authorization: Bearer <ADMIN_TOKEN>` on every endpoint; anything else is a 401. */
+export class AdminAuth extends HttpApiMiddleware.Tag<AdminAuth>()("claude-failover/AdminAuth", {
+  failure: Unauthorized,
+  security: {
+    bearer: HttpApiSecurity.bearer.pipe(
+      HttpApiSecurity.annotate(OpenApi.Description, "The Worker's ADMIN_TOKEN secret")
+    )
+  }
+}) {}
+
+export class ConfigGroup extends HttpApiGroup.make("config")
+  .add(
+    HttpApiEndpoint.get("getConfig", "/config")
+      .addSuccess(DocumentView)
+      .annotate(OpenApi.Summary, "The whole config document, secrets masked")
+  )
+  .add(
+    HttpApiEndpoint.put("putConfig", "/config")
+      .setPayload(DocumentInput)
+      .addSuccess(Ok)
+      .addError(InvalidRequest)
+      .annotate(OpenApi.Summary, "Replace the whole document (breaker state restarts)")
+  )
+  .addError(StoreFailure)
+  .annotate(OpenApi.Description, "The config document as one JSON value")
+  .middleware(AdminAuth)
+{}
+
+export class ProvidersGroup extends HttpApiGroup.make("providers")
+  .add(
+    HttpApiEndpoint.get("listProviders", "/providers")
+      .addSuccess(ProviderList)
+      .annotate(OpenApi.Summary, "Providers in chain order, keys masked")
+  )
+  .add(
+    HttpApiEndpoint.post("addProvider", "/providers")
+      .setPayload(ProviderInput)
+      .addSuccess(ProviderList, { status: 201 })
+      .addError(InvalidRequest)
+      .annotate(OpenApi.Summary, "Append a provider to the chain")
+  )
+  .add(
+    HttpApiEndpoint.post("reorderProviders", "/providers/reorder")
+      .setPayload(Reorder)
+      .addSuccess(ProviderList)
+      .addError(InvalidRequest)
+      .annotate(OpenApi.Summary, "Put the chain in a new order (every name once)")
+  )
+  .add(
+    HttpApiEndpoint.put("updateProvider", "/providers/:name")
+      .setPath(ProviderName)
+      .setPayload(ProviderInput)
+      .addSuccess(ProviderList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Replace one provider (it may be renamed); a masked apiKey keeps the stored key")
+  )
+  .add(
+    HttpApiEndpoint.del("deleteProvider", "/providers/:name")
+      .setPath(ProviderName)
+      .addSuccess(ProviderList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Remove a provider from the chain")
+  )
+  .add(
+    HttpApiEndpoint.put("setProviderEnabled", "/providers/:name/enabled")
+      .setPath(ProviderName)
+      .setPayload(EnabledInput)
+      .addSuccess(ProviderList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Enable or disable a provider")
+  )
+  .add(
+    HttpApiEndpoint.post("testProvider", "/providers/:name/test")
+      .setPath(ProviderName)
+      .setPayload(ProviderTestInput)
+      .addSuccess(ProviderTestResult)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(
+        OpenApi.Description,
+        "Sends one tiny non-streaming Messages request (max_tokens 1) through this provider alone and reports " +
+          "status, latency and the error body. Breaker state and usage counters are not touched. A provider " +
+          "without a stored key forwards the caller's own credential, so it needs `apiKey` in the body."
+      )
+  )
+  .addError(StoreFailure)
+  .middleware(AdminAuth)
+{}
+
+export class TokensGroup extends HttpApiGroup.make("tokens")
+  .add(
+    HttpApiEndpoint.get("listTokens", "/tokens")
+      .addSuccess(TokenList)
+      .annotate(OpenApi.Summary, "Access tokens, masked")
+  )
+  .add(
+    HttpApiEndpoint.post("createToken", "/tokens")
+      .setPayload(TokenCreate)
+      .addSuccess(TokenCreated, { status: 201 })
+      .addError(InvalidRequest)
+      .annotate(OpenApi.Summary, "Generate an access token; the answer is the only time it is shown in plain")
+  )
+  .add(
+    HttpApiEndpoint.del("deleteToken", "/tokens/:index")
+      .setPath(TokenIndex)
+      .addSuccess(TokenList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Revoke an access token")
+  )
+  .add(
+    HttpApiEndpoint.put("setTokenNote", "/tokens/:index/note")
+      .setPath(TokenIndex)
+      .setPayload(TokenNote)
+      .addSuccess(TokenList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Set or remove an access token's note")
+  )
+  .addError(StoreFailure)
+  .middleware(AdminAuth)
+{}
+
+export class SettingsGroup extends HttpApiGroup.make("settings")
+  .add(HttpApiEndpoint.get("getSettings", "/settings").addSuccess(SettingsInput))
+  .add(
+    HttpApiEndpoint.put("putSettings", "/settings")
+      .setPayload(SettingsInput)
+      .addSuccess(SettingsInput)
+      .addError(InvalidRequest)
+  )
+  .addError(StoreFailure)
+  .middleware(AdminAuth)
+{}
+
+export class HealthGroup extends HttpApiGroup.make("health")
+  .add(
+    HttpApiEndpoint.get("getHealth", "/health")
+      .addSuccess(HealthList)
+      .annotate(OpenApi.Summary, "Circuit state, last error, last success and counts per provider (this isolate)")
+  )
+  .add(
+    HttpApiEndpoint.post("resetHealth", "/health/reset")
+      .addSuccess(HealthList)
+      .annotate(OpenApi.Summary, "Close every breaker")
+  )
+  .add(
+    HttpApiEndpoint.post("resetProviderHealth", "/health/:name/reset")
+      .setPath(ProviderName)
+      .addSuccess(HealthList)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Close one provider's breaker")
+  )
+  .addError(StoreFailure)
+  .middleware(AdminAuth)
+{}
+
+export class EnvGroup extends HttpApiGroup.make("env")
+  .add(
+    HttpApiEndpoint.get("getEnv", "/env")
+      .addSuccess(EnvView)
+      .annotate(OpenApi.Summary, "Claude Code settings for this deployment (shell and settings.json)")
+  )
+  .addError(StoreFailure)
+  .middleware(AdminAuth)
+{}
+
+export class UsageGroup extends HttpApiGroup.make("usage")
+  .add(
+    HttpApiEndpoint.get("getUsage", "/usage")
+      .addSuccess(UsageView)
+      .annotate(OpenApi.Summary, "Requests, failovers and errors per provider and per token since this isolate started")
+  )
+  .middleware(AdminAuth)
+{}
+
+export const PREFIX = "/admin/api"
+export const OPENAPI_PATH = `${PREFIX}/openapi.json` as const
+
+export class AdminApi extends HttpApi.make("admin")
+  .add(ConfigGroup)
+  .add(ProvidersGroup)
+  .add(TokensGroup)
+  .add(SettingsGroup)
+  .add(HealthGroup)
+  .add(EnvGroup)
+  .add(UsageGroup)
+  .prefix(PREFIX)
+  .annotate(OpenApi.Title, "claude-failover admin API")
+  .annotate(OpenApi.Version, "1.0.0")
+  .annotate(
+    OpenApi.Description,
+    "Configure the failover chain, access tokens and settings; see provider health and usage. Every key and " +
+      "token is masked on reads; every write is validated as a whole document and changes nothing when rejected."
+  )
+{}

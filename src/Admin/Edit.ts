@@ -1,0 +1,112 @@
+/**
+ * The one write path every admin endpoint takes: start from the stored document, change it, replace
+ * masked values with the stored secrets, validate the whole result with the document's own rules,
+ * store it. A rejected write stores nothing and answers with each problem's path.
+ */
+import type { HttpServerRequest } from "@effect/platform"
+import { Effect, Either, ParseResult, Schema } from "effect"
+import {
+  type ConfigDocument,
+  type ConfigDocumentEncoded,
+  type ConfigIssue,
+  encode,
+  validate
+} from "../Config/Document.js"
+import { maskDocument, unmaskDocument } from "../Config/Masking.js"
+import { ConfigStore } from "../Config/Store.js"
+import { WorkerEnv } from "../Env.js"
+import { InvalidRequest, type Issue, StoreFailure } from "./Schemas.js"
+
+/** `["providers", 1, "baseUrl"]` -> `providers[1].baseUrl` */
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc === "" ? String(p) : `${acc}.${String(p)}`),
+    ""
+  )
+
+/**
+ * Issues as the API reports them. An optional field with a wrong value also reports that it is not
+ * `undefined`; that says nothing to a person, so it is dropped when the same path has a real problem.
+ */
+export const toIssues = (issues: ReadonlyArray<ConfigIssue>): Array<Issue> => {
+  const all = issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+  const noise = (i: Issue) => i.message.startsWith("Expected undefined, actual")
+  return all.filter((i) => !noise(i) || !all.some((j) => !noise(j) && j.path === i.path))
+}
+
+export const invalid = (issues: ReadonlyArray<ConfigIssue>) => Effect.fail(InvalidRequest.of(toIssues(issues)))
+
+export interface Current {
+  /** as stored, secrets in the clear: never sent out as it is */
+  readonly document: ConfigDocumentEncoded
+  readonly decoded: ConfigDocument
+  /** false while nothing is stored and the built-in default is in force */
+  readonly stored: boolean
+}
+
+/** The stored document, fresh from the store (or the built-in default). */
+export const readCurrent: Effect.Effect<Current, StoreFailure, ConfigStore> = Effect.gen(function*() {
+  const store = yield* ConfigStore
+  const { document, stored } = yield* Effect.mapError(store.read, (e) => StoreFailure.of(e.message))
+  const decoded = validate(document, { allowPrivateUpstreams: true })
+  if (Either.isLeft(decoded)) return yield* Effect.fail(StoreFailure.of("the stored config is invalid"))
+  return { document, decoded: decoded.right, stored }
+})
+
+/** The document as every read shows it: keys and tokens masked. */
+export const masked = (document: ConfigDocumentEncoded): ConfigDocumentEncoded => maskDocument(document)
+
+/**
+ * Validate a candidate whole document (masked values allowed: they stand for the stored secrets) and
+ * store it. Returns the stored document, encoded with its defaults.
+ */
+export const commit = (
+  candidate: unknown,
+  current: ConfigDocumentEncoded
+): Effect.Effect<ConfigDocumentEncoded, InvalidRequest | StoreFailure, ConfigStore | WorkerEnv> =>
+  Effect.gen(function*() {
+    const env = yield* WorkerEnv
+    const store = yield* ConfigStore
+    const { document, problems } = unmaskDocument(candidate, current)
+    if (problems.length > 0) return yield* invalid(problems)
+    const checked = validate(document, { allowPrivateUpstreams: env.ALLOW_PRIVATE_UPSTREAMS === "true" })
+    if (Either.isLeft(checked)) return yield* invalid(checked.left)
+    yield* Effect.mapError(store.write(checked.right), (e) => StoreFailure.of(e.message))
+    return encode(checked.right)
+  }).pipe(Effect.withSpan("Admin.commit"))
+
+/**
+ * A request body decoded with an endpoint's payload schema. Problems come back with their paths,
+ * under `prefix` when the payload is one part of the document (e.g. `providers[2]`).
+ */
+export const decodeBody = <A, I>(
+  schema: Schema.Schema<A, I>,
+  request: HttpServerRequest.HttpServerRequest,
+  prefix: ReadonlyArray<PropertyKey> = []
+): Effect.Effect<A, InvalidRequest> =>
+  Effect.gen(function*() {
+    const text = yield* Effect.orElseSucceed(request.text, () => "")
+    let json: unknown
+    try {
+      json = text.trim() === "" ? {} : JSON.parse(text)
+    } catch {
+      return yield* invalid([{ path: [], message: "body is not valid JSON" }])
+    }
+    return yield* Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(json).pipe(
+      Effect.catchTag("ParseError", (error) =>
+        invalid(
+          ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ path: [...prefix, ...i.path], message: i.message }))
+        ))
+    )
+  })
+
+/** The raw body as JSON (the whole-document write keeps its own, historical checks). */
+export const readJson = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<unknown, InvalidRequest> =>
+  Effect.gen(function*() {
+    const text = yield* Effect.orElseSucceed(request.text, () => "")
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      return yield* invalid([{ path: [], message: "body is not valid JSON" }])
+    }
+  })

@@ -1,0 +1,70 @@
+/**
+ * The admin API served by the Worker: the handlers of every group, the security middleware, the
+ * OpenAPI document and the page, mounted on the app's router. Built once per isolate from
+ * synchronous layers; the handlers use the app's services (config store, health, usage).
+ */
+import { Etag, FileSystem, HttpApiBuilder, HttpLayerRouter, HttpPlatform, Path } from "@effect/platform"
+import { Effect, Layer } from "effect"
+import { Health } from "../Health/Health.js"
+import { AdminApi, OPENAPI_PATH, SettingsInput } from "./Api.js"
+import * as Auth from "./Auth.js"
+import { commit, decodeBody, masked, readCurrent, readJson } from "./Edit.js"
+import * as Page from "./Page.js"
+import { ProvidersLive } from "./Providers.js"
+import { EnvLive, HealthLive, UsageLive } from "./Status.js"
+import { TokensLive } from "./Tokens.js"
+
+const ConfigLive = HttpApiBuilder.group(AdminApi, "config", (handlers) =>
+  handlers
+    .handle("getConfig", () =>
+      readCurrent.pipe(
+        Effect.map(({ document, stored }) => ({ ...masked(document), stored })),
+        Effect.withSpan("Admin.getConfig")
+      ))
+    .handleRaw(
+      "putConfig",
+      Effect.fn("Admin.putConfig")(function*({ request }) {
+        let input = yield* readJson(request)
+        if (typeof input === "object" && input !== null && !Array.isArray(input) && "stored" in input) {
+          // GET adds `stored`; accept it back so GET -> PUT round-trips
+          const { stored: _, ...rest } = input
+          input = rest
+        }
+        const current = yield* readCurrent
+        yield* commit(input, current.document)
+        // A new document is a fresh start: old breaker state may describe a provider that changed.
+        yield* Effect.flatMap(Health, (health) => health.reset())
+        return { ok: true as const }
+      })
+    ))
+
+const SettingsLive = HttpApiBuilder.group(AdminApi, "settings", (handlers) =>
+  handlers
+    .handle("getSettings", () =>
+      readCurrent.pipe(
+        Effect.map(({ document }) => document.settings ?? {}),
+        Effect.withSpan("Admin.getSettings")
+      ))
+    .handleRaw(
+      "putSettings",
+      Effect.fn("Admin.putSettings")(function*({ request }) {
+        const settings = yield* decodeBody(SettingsInput, request, ["settings"])
+        const current = yield* readCurrent
+        const stored = yield* commit({ ...current.document, settings }, current.document)
+        return stored.settings ?? settings
+      })
+    ))
+
+/** What addHttpApi needs from a platform; the Worker serves no files, so the file system is empty. */
+const PlatformLive = Layer.mergeAll(HttpPlatform.layer, Path.layer, Etag.layer).pipe(
+  Layer.provideMerge(FileSystem.layerNoop({}))
+)
+
+const ApiLive = HttpLayerRouter.addHttpApi(AdminApi, { openapiPath: OPENAPI_PATH }).pipe(
+  Layer.provide(Layer.mergeAll(ConfigLive, ProvidersLive, TokensLive, SettingsLive, HealthLive, EnvLive, UsageLive)),
+  Layer.provide(Auth.layer),
+  Layer.provide(PlatformLive)
+)
+
+/** The admin API, its OpenAPI document and the page (`GET /admin`). */
+export const layer = Layer.mergeAll(ApiLive, Page.routes)

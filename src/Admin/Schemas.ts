@@ -1,0 +1,213 @@
+/**
+ * What the admin API sends and receives. Derived from the config document's own schemas, so a field
+ * added there shows up here (and in the OpenAPI document) without a second definition. Error bodies
+ * are Anthropic-shaped: `{ type: "error", error: { type, message } }`.
+ */
+import { HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { AccessToken, ConfigDocument, ProviderConfig, Settings } from "../Config/Document.js"
+
+// ---------------------------------------------------------------------------------------------- errors
+
+const errorOf = <T extends string>(type: T) => Schema.Struct({ type: Schema.Literal(type), message: Schema.String })
+
+/** One problem with a write: where (`providers[1].baseUrl`, "" for the whole body) and what. */
+export const Issue = Schema.Struct({ path: Schema.String, message: Schema.String }).annotations({ identifier: "Issue" })
+export type Issue = typeof Issue.Type
+
+export class Unauthorized extends Schema.Class<Unauthorized>("AdminUnauthorized")(
+  { type: Schema.Literal("error"), error: errorOf("authentication_error") },
+  HttpApiSchema.annotations({ status: 401, description: "Missing or wrong `Authorization: Bearer <ADMIN_TOKEN>`" })
+) {
+  static readonly of = (message: string) => new Unauthorized({ type: "error", error: { type: "authentication_error", message } })
+}
+
+export class InvalidRequest extends Schema.Class<InvalidRequest>("AdminInvalidRequest")(
+  { type: Schema.Literal("error"), error: errorOf("invalid_request_error"), issues: Schema.Array(Issue) },
+  HttpApiSchema.annotations({ status: 400, description: "The write was rejected and nothing changed; each issue names its path" })
+) {
+  static readonly of = (issues: ReadonlyArray<Issue>) =>
+    new InvalidRequest({
+      type: "error",
+      error: {
+        type: "invalid_request_error",
+        message: `invalid request: ${issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; ")}`
+      },
+      issues
+    })
+}
+
+export class NotFound extends Schema.Class<NotFound>("AdminNotFound")(
+  { type: Schema.Literal("error"), error: errorOf("not_found_error") },
+  HttpApiSchema.annotations({ status: 404, description: "No such provider or access token" })
+) {
+  static readonly of = (message: string) => new NotFound({ type: "error", error: { type: "not_found_error", message } })
+}
+
+export class StoreFailure extends Schema.Class<StoreFailure>("AdminStoreFailure")(
+  { type: Schema.Literal("error"), error: errorOf("api_error") },
+  HttpApiSchema.annotations({ status: 500, description: "The config store could not be read or written" })
+) {
+  static readonly of = (message: string) => new StoreFailure({ type: "error", error: { type: "api_error", message } })
+}
+
+// ------------------------------------------------------------------------------------------- documents
+
+/**
+ * The whole document as JSON (no value constraints: secrets arrive masked, and the full rules run
+ * after the masked values are replaced with the stored ones).
+ */
+const DocumentJson = Schema.encodedSchema(ConfigDocument)
+
+export const DocumentView = Schema.extend(DocumentJson, Schema.Struct({
+  /** false while nothing is stored and the built-in default is in force */
+  stored: Schema.Boolean
+})).annotations({ identifier: "ConfigDocumentView", description: "The config document, every key and token masked" })
+
+export const DocumentInput = Schema.extend(DocumentJson, Schema.Struct({ stored: Schema.optional(Schema.Boolean) }))
+  .annotations({
+    identifier: "ConfigDocumentInput",
+    description: "A whole config document; masked values sent back keep the stored secrets; `stored` is ignored"
+  })
+
+export const Ok = Schema.Struct({ ok: Schema.Literal(true) }).annotations({ identifier: "Ok" })
+
+// ------------------------------------------------------------------------------------------- providers
+
+/** A provider as JSON with the document's value rules; `apiKey` is masked on reads. */
+export const ProviderInput = Schema.encodedBoundSchema(ProviderConfig).annotations({
+  identifier: "ProviderInput",
+  description: "A provider; on update a masked apiKey (as read) keeps the stored key"
+})
+export type ProviderInput = typeof ProviderInput.Type
+
+export const ProviderList = Schema.Struct({ providers: Schema.Array(ProviderInput) }).annotations({
+  identifier: "ProviderList",
+  description: "Providers in chain order, keys masked"
+})
+
+export const ProviderName = Schema.Struct({ name: Schema.String })
+
+export const Reorder = Schema.Struct({
+  names: Schema.Array(Schema.String).annotations({ description: "every provider name once, in the new chain order" })
+}).annotations({ identifier: "Reorder" })
+
+export const EnabledInput = Schema.Struct({ enabled: Schema.Boolean }).annotations({ identifier: "Enabled" })
+
+export const ProviderTestInput = Schema.Struct({
+  apiKey: Schema.optional(Schema.String.pipe(Schema.minLength(1))).annotations({
+    description: "only for a provider without a stored key (it forwards the caller's own): sent as x-api-key, never stored"
+  })
+}).annotations({ identifier: "ProviderTestInput" })
+
+export const ProviderTestResult = Schema.Struct({
+  provider: Schema.String,
+  ok: Schema.Boolean,
+  /** the upstream's HTTP status; null when none arrived (network error, timeout) */
+  status: Schema.NullOr(Schema.Int),
+  latencyMs: Schema.Number,
+  /** the model the upstream was asked for, after the provider's model map */
+  model: Schema.String,
+  error: Schema.optional(Schema.Struct({
+    type: Schema.String,
+    message: Schema.String,
+    body: Schema.optional(Schema.String)
+  }))
+}).annotations({ identifier: "ProviderTestResult" })
+export type ProviderTestResult = typeof ProviderTestResult.Type
+
+// ----------------------------------------------------------------------------------------------- tokens
+
+const TokenJson = Schema.encodedSchema(AccessToken)
+
+export const TokenIndex = Schema.Struct({
+  index: Schema.String.annotations({ description: "the token's position in the list, from 0" })
+})
+
+export const TokenView = Schema.extend(TokenJson, Schema.Struct({ index: Schema.Int })).annotations({
+  identifier: "AccessTokenView",
+  description: "An access token, masked"
+})
+
+export const TokenList = Schema.Struct({ tokens: Schema.Array(TokenView) }).annotations({ identifier: "AccessTokenList" })
+
+export const TokenCreate = Schema.encodedBoundSchema(AccessToken).pipe(Schema.omit("token")).annotations({
+  identifier: "AccessTokenCreate",
+  description: "The new token's note (and quotas); the token itself is generated"
+})
+
+export const TokenCreated = Schema.extend(TokenJson, Schema.Struct({ index: Schema.Int })).annotations({
+  identifier: "AccessTokenCreated",
+  description: "The new token in plain: shown this once, never again"
+})
+
+export const TokenNote = Schema.Struct({
+  note: Schema.optional(Schema.String).annotations({ description: "absent or empty removes the note" })
+}).annotations({ identifier: "AccessTokenNote" })
+
+// --------------------------------------------------------------------------------------------- settings
+
+export const SettingsInput = Schema.encodedBoundSchema(Settings).annotations({ identifier: "SettingsInput" })
+
+// ----------------------------------------------------------------------------------------------- health
+
+export const ProviderHealthView = Schema.Struct({
+  name: Schema.String,
+  enabled: Schema.Boolean,
+  state: Schema.Literal("closed", "open", "half-open"),
+  consecutiveFailures: Schema.Int,
+  /** epoch ms until which the provider is skipped; 0 when closed */
+  openUntil: Schema.Number,
+  lastError: Schema.optional(Schema.Struct({
+    at: Schema.Number,
+    tag: Schema.String,
+    status: Schema.optional(Schema.Number),
+    message: Schema.String
+  })),
+  lastSuccessAt: Schema.optional(Schema.Number),
+  requests: Schema.Int,
+  successes: Schema.Int,
+  failures: Schema.Int
+}).annotations({ identifier: "ProviderHealth" })
+
+export const HealthList = Schema.Struct({
+  scope: Schema.Literal("isolate").annotations({ description: "breaker state lives in this isolate's memory" }),
+  providers: Schema.Array(ProviderHealthView)
+}).annotations({ identifier: "HealthList" })
+
+// ---------------------------------------------------------------------------------------- env and usage
+
+export const EnvVariant = Schema.Struct({
+  id: Schema.Literal("url-token", "header-token", "own-credential"),
+  title: Schema.String,
+  shell: Schema.String,
+  settingsJson: Schema.String
+}).annotations({ identifier: "EnvVariant" })
+
+export const EnvView = Schema.Struct({
+  baseUrl: Schema.String,
+  /** stands for an access token in the snippets; tokens are never shown in plain after creation */
+  tokenPlaceholder: Schema.String,
+  /** whether some enabled provider serves only requests that carry an access token */
+  needsToken: Schema.Boolean,
+  variants: Schema.Array(EnvVariant)
+}).annotations({ identifier: "ClaudeCodeEnv" })
+
+const Counters = Schema.Struct({
+  requests: Schema.Number,
+  failovers: Schema.Number,
+  errors: Schema.Number,
+  inputTokens: Schema.Number,
+  outputTokens: Schema.Number
+}).annotations({ identifier: "UsageCounters" })
+
+export const UsageView = Schema.Struct({
+  scope: Schema.Literal("isolate"),
+  /** epoch ms the counters start from (this isolate's start) */
+  since: Schema.Number,
+  sinceIso: Schema.String,
+  note: Schema.String,
+  providers: Schema.Record({ key: Schema.String, value: Counters }),
+  /** by token note, else the masked token */
+  tokens: Schema.Record({ key: Schema.String, value: Counters })
+}).annotations({ identifier: "Usage" })

@@ -1,0 +1,116 @@
+/**
+ * Read-mostly admin endpoints: provider health (with a reset), the Claude Code settings for this
+ * deployment, and usage counters. Health and usage live in this isolate's memory.
+ */
+import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { usesStoredCredential } from "../Config/Document.js"
+import { Health } from "../Health/Health.js"
+import { Usage } from "../Health/Usage.js"
+import { AdminApi, NotFound } from "./Api.js"
+import { type Current, readCurrent } from "./Edit.js"
+
+const healthOf = (current: Current) =>
+  Effect.gen(function*() {
+    const health = yield* Health
+    const providers = current.decoded.providers
+    const views = yield* health.view(providers.map((p) => p.name))
+    return {
+      scope: "isolate" as const,
+      providers: views.map((v, i) => ({
+        name: v.name,
+        enabled: providers[i]!.enabled,
+        state: v.state,
+        consecutiveFailures: v.consecutiveFailures,
+        openUntil: v.openUntil,
+        lastError: v.lastError,
+        lastSuccessAt: v.lastSuccessAt,
+        requests: v.requests,
+        successes: v.successes,
+        failures: v.failures
+      }))
+    }
+  })
+
+export const HealthLive = HttpApiBuilder.group(AdminApi, "health", (handlers) =>
+  handlers
+    .handle("getHealth", () => Effect.flatMap(readCurrent, healthOf).pipe(Effect.withSpan("Admin.getHealth")))
+    .handle(
+      "resetHealth",
+      Effect.fn("Admin.resetHealth")(function*() {
+        const current = yield* readCurrent
+        yield* Effect.flatMap(Health, (h) => h.reset())
+        return yield* healthOf(current)
+      })
+    )
+    .handle(
+      "resetProviderHealth",
+      Effect.fn("Admin.resetProviderHealth")(function*({ path }) {
+        const current = yield* readCurrent
+        if (!current.decoded.providers.some((p) => p.name === path.name)) {
+          return yield* Effect.fail(NotFound.of(`no provider named "${path.name}"`))
+        }
+        yield* Effect.flatMap(Health, (h) => h.reset(path.name))
+        return yield* healthOf(current)
+      })
+    ))
+
+export const TOKEN_PLACEHOLDER = "<your-access-token>"
+
+/** The Claude Code settings for a deployment at `origin`, as shell exports and as settings.json. */
+export const envFor = (origin: string, needsToken: boolean) => {
+  const settings = (env: Record<string, string>) => JSON.stringify({ env }, null, 2)
+  const tokenUrl = `${origin}/t/${TOKEN_PLACEHOLDER}`
+  const header = `x-failover-token: ${TOKEN_PLACEHOLDER}`
+  return {
+    baseUrl: origin,
+    tokenPlaceholder: TOKEN_PLACEHOLDER,
+    needsToken,
+    variants: [
+      {
+        id: "url-token" as const,
+        title: "Access token in the base URL (no custom header needed)",
+        shell: `export ANTHROPIC_BASE_URL="${tokenUrl}"`,
+        settingsJson: settings({ ANTHROPIC_BASE_URL: tokenUrl })
+      },
+      {
+        id: "header-token" as const,
+        title: "Access token in a custom header",
+        shell: `export ANTHROPIC_BASE_URL="${origin}"\nexport ANTHROPIC_CUSTOM_HEADERS="${header}"`,
+        settingsJson: settings({ ANTHROPIC_BASE_URL: origin, ANTHROPIC_CUSTOM_HEADERS: header })
+      },
+      {
+        id: "own-credential" as const,
+        title: "No access token: your own Anthropic credential only (providers with stored keys are skipped)",
+        shell: `export ANTHROPIC_BASE_URL="${origin}"`,
+        settingsJson: settings({ ANTHROPIC_BASE_URL: origin })
+      }
+    ]
+  }
+}
+
+const originOf = (request: HttpServerRequest.HttpServerRequest): string => {
+  const source = request.source
+  if (source instanceof Request) return new URL(source.url).origin
+  return Option.match(HttpServerRequest.toURL(request), { onNone: () => "http://localhost", onSome: (u) => u.origin })
+}
+
+export const EnvLive = HttpApiBuilder.group(AdminApi, "env", (handlers) =>
+  handlers.handle(
+    "getEnv",
+    Effect.fn("Admin.getEnv")(function*({ request }) {
+      const { decoded } = yield* readCurrent
+      return envFor(originOf(request), decoded.providers.some((p) => p.enabled && usesStoredCredential(p)))
+    })
+  ))
+
+export const UsageLive = HttpApiBuilder.group(AdminApi, "usage", (handlers) =>
+  handlers.handle("getUsage", () =>
+    Effect.flatMap(Usage, (usage) => usage.view).pipe(
+      Effect.map((view) => ({
+        ...view,
+        sinceIso: new Date(view.since).toISOString(),
+        note: "counted in this isolate's memory since it started; other isolates and restarts are not included"
+      })),
+      Effect.withSpan("Admin.getUsage")
+    )))

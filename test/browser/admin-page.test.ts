@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+
+const workerUrl = inject("workerUrl")
+const fakeUrl = inject("fakeUrl")
+const adminToken = inject("adminToken")
+const SHOTS = "test-output/browser"
+
+let context: BrowserContext
+let page: Page
+let userDataDir: string
+const requestedUrls: Array<string> = []
+
+/** The admin API from the test itself, to check what the page did. */
+const admin = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${workerUrl}/admin/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  expect(r.status, await r.clone().text()).toBeLessThan(300)
+  return r.json() as Promise<any>
+}
+const storedNames = async () => (await admin("GET", "/providers")).providers.map((p: { name: string }) => p.name)
+const visible = (l: Locator) => l.waitFor({ state: "visible", timeout: 10_000 })
+const textOf = (l: Locator) => () => l.textContent().then((t) => t ?? "")
+const poll = <T>(f: () => Promise<T>) => expect.poll(f, { timeout: 10_000 })
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+const copied = () => page.evaluate("window.__copied.slice()") as Promise<Array<string>>
+
+// Headless Chromium has no clipboard to read back; the page's writes are recorded instead.
+const clipboardStub = `
+  window.__copied = [];
+  Object.defineProperty(Navigator.prototype, "clipboard", { configurable: true, get: function () {
+    return { writeText: function (t) { window.__copied.push(String(t)); return Promise.resolve(); } };
+  } });`
+
+beforeAll(async () => {
+  userDataDir = mkdtempSync(join(tmpdir(), "cfo-chromium-"))
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1200, height: 900 }
+  })
+  await context.addInitScript({ content: clipboardStub })
+  page = context.pages()[0] ?? await context.newPage()
+  page.setDefaultTimeout(10_000)
+  page.on("request", (r) => requestedUrls.push(r.url()))
+  page.on("dialog", (d) => void d.accept())
+})
+
+afterAll(async () => {
+  await context?.close()
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+})
+
+describe("the admin page in Chromium", () => {
+  let createdToken = ""
+
+  it("asks for the admin token, refuses a wrong one, signs in with the keyboard", async () => {
+    await page.goto(`${workerUrl}/admin`)
+    await visible(page.getByRole("heading", { name: "claude-failover admin" }))
+    await shot("01-login")
+    await page.getByLabel("Admin token").fill("wrong-token")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await visible(page.getByRole("alert").filter({ hasText: "refused" }))
+    await page.getByLabel("Admin token").fill(adminToken)
+    await page.getByLabel("Admin token").press("Enter")
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
+    expect(await page.evaluate("sessionStorage.getItem('claude-failover-admin-token')")).toBe(adminToken)
+    await shot("02-signed-in")
+  })
+
+  it("creates an access token shown once, and copies it", async () => {
+    await page.getByLabel("Note for a new token").fill("browser")
+    await page.getByRole("button", { name: "Create token" }).click()
+    const value = page.getByLabel("New access token", { exact: true })
+    await poll(() => value.inputValue()).toMatch(/^cfo_[A-Za-z0-9_-]{32}$/)
+    createdToken = await value.inputValue()
+    await page.getByRole("button", { name: "Copy token" }).click()
+    await poll(copied).toContain(createdToken)
+    // the list shows it masked only
+    expect(await textOf(page.locator("#token-table"))()).not.toContain(createdToken)
+    await poll(() => page.getByLabel("Note for token 1").inputValue()).toMatch("browser")
+    await shot("03-token-created")
+  })
+
+  it("adds a provider with a model map", async () => {
+    await page.getByRole("button", { name: "Add provider" }).click()
+    const form = page.getByRole("form", { name: "New provider" })
+    await form.getByLabel("Name").fill("fake")
+    await form.getByLabel("Base URL").fill(`${fakeUrl}/agent/anthropic`)
+    await form.getByLabel("API key").fill("sk-fake-browser-key-0001")
+    await form.getByRole("button", { name: "Add a row to Model map" }).click()
+    await form.getByLabel("Model map: match").fill("claude-*")
+    await form.getByLabel("Model map: becomes").fill("fake-model")
+    await shot("04-add-provider-form")
+    await form.getByRole("button", { name: "Add provider" }).click()
+    await poll(() => page.locator("#provider-list > li").count()).toBe(2)
+    await poll(textOf(page.locator("#provider-list > li").nth(1))).toContain("fake")
+    expect(await storedNames()).toEqual(["anthropic", "fake"])
+    const stored = (await admin("GET", "/providers")).providers[1]
+    expect(stored).toMatchObject({ models: { "claude-*": "fake-model" }, apiKey: "sk-\u20260001" })
+  })
+
+  it("reorders the chain with the buttons and by dragging", async () => {
+    await page.getByRole("button", { name: "Move fake up" }).click()
+    await poll(textOf(page.locator("#provider-list > li").first())).toContain("fake")
+    expect(await storedNames()).toEqual(["fake", "anthropic"])
+    await page.locator("#provider-list > li").nth(1).locator(".handle").dragTo(page.locator("#provider-list > li").first())
+    await poll(textOf(page.locator("#provider-list > li").first())).toContain("anthropic")
+    expect(await storedNames()).toEqual(["anthropic", "fake"])
+    await page.getByRole("button", { name: "Move fake up" }).click()
+    await poll(textOf(page.locator("#provider-list > li").first())).toContain("fake")
+    expect(await storedNames()).toEqual(["fake", "anthropic"])
+    await shot("05-reordered")
+  })
+
+  it("tests a provider against the fake upstream and shows an upstream error body", async () => {
+    await page.getByRole("button", { name: "Test fake" }).click()
+    const card = page.locator("#provider-list > li").first()
+    await poll(textOf(card.locator(".test-result"))).toMatch(/Works: HTTP 200 in \d+ ms \(model fake-model\)/)
+    // a provider that answers 503
+    const doc = await admin("GET", "/config")
+    await admin("POST", "/providers", { name: "broken", format: "anthropic", baseUrl: `${fakeUrl}/fail/503`, apiKey: "sk-broken-key-000001" })
+    expect(doc.providers).toHaveLength(2)
+    await page.getByRole("button", { name: "Reload from the Worker" }).click()
+    await page.getByRole("button", { name: "Test broken" }).click()
+    const broken = page.locator("#provider-list > li").nth(2)
+    await poll(textOf(broken.locator(".test-result"))).toMatch(/Failed: HTTP 503/)
+    await visible(broken.locator(".test-body"))
+    await shot("06-provider-tests")
+  })
+
+  it("toggles a provider with the keyboard and resets its health", async () => {
+    const toggle = page.locator("#provider-list > li").nth(2).getByLabel("Enabled")
+    await toggle.focus()
+    await page.keyboard.press("Space")
+    await poll(async () => (await admin("GET", "/providers")).providers[2].enabled).toBe(false)
+    await page.getByRole("button", { name: "Reset health of broken" }).click()
+    await visible(page.getByRole("status").filter({ hasText: "Breaker of broken reset" }))
+  })
+
+  it("shows a rejected edit's problem next to its field and stores nothing", async () => {
+    const before = await admin("GET", "/config")
+    await page.getByRole("button", { name: "Edit fake" }).click()
+    const form = page.getByRole("form", { name: "Edit fake" })
+    await form.getByLabel("Retries").fill("99")
+    await form.getByRole("button", { name: "Save fake" }).click()
+    await poll(() => form.getByLabel("Retries").getAttribute("aria-invalid")).toBe("true")
+    const message = form.locator(".field-error").filter({ hasText: "between 0 and 10" })
+    await visible(message)
+    expect(await message.textContent()).not.toContain("undefined")
+    await shot("07-edit-error")
+    await form.getByRole("button", { name: "Cancel" }).click()
+    expect(await admin("GET", "/config")).toEqual(before)
+  })
+
+  it("shows raw JSON validation errors at their path", async () => {
+    const before = await admin("GET", "/config")
+    const raw = page.getByLabel("Config document (JSON)")
+    const doc = JSON.parse(await raw.inputValue())
+    doc.providers[0].baseUrl = "not a url"
+    doc.providers[1].colour = "red"
+    await raw.fill(JSON.stringify(doc, null, 2))
+    await page.getByRole("button", { name: "Validate and save" }).click()
+    const issues = page.locator("#raw-issues")
+    await poll(textOf(issues)).toContain("providers[0].baseUrl")
+    await poll(textOf(issues)).toContain("providers[1].colour")
+    await issues.getByRole("button", { name: /providers\[0\]\.baseUrl, line \d+/ }).click()
+    const selected = await raw.evaluate((t: { value: string; selectionStart: number; selectionEnd: number }) => t.value.slice(t.selectionStart, t.selectionEnd))
+    expect(selected).toBe("\"baseUrl\"")
+    await shot("08-raw-json-error")
+    expect(await admin("GET", "/config")).toEqual(before)
+  })
+
+  it("gives the Claude Code snippet with the new token, and copies it", async () => {
+    await page.getByRole("button", { name: "Reload from the Worker" }).click()
+    const snippet = page.locator("#env-snippet")
+    await poll(textOf(snippet)).toBe(`export ANTHROPIC_BASE_URL="${workerUrl}/t/${createdToken}"`)
+    await page.getByRole("button", { name: "Copy snippet" }).click()
+    await poll(copied).toContain(`export ANTHROPIC_BASE_URL="${workerUrl}/t/${createdToken}"`)
+    await page.getByLabel("Access token in a custom header").check()
+    await page.getByLabel("settings.json").check()
+    const json = JSON.parse(await snippet.innerText())
+    expect(json).toEqual({ env: { ANTHROPIC_BASE_URL: workerUrl, ANTHROPIC_CUSTOM_HEADERS: `x-failover-token: ${createdToken}` } })
+    await page.getByRole("button", { name: "Copy snippet" }).click()
+    await poll(async () => (await copied()).at(-1)).toBe(JSON.stringify(json, null, 2))
+    await page.locator("#env").scrollIntoViewIfNeeded()
+    await shot("09-env-snippet")
+  })
+
+  it("is readable at phone width, and the admin token never went into a URL", async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.reload()
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390)
+    await shot("10-phone")
+    await page.screenshot({ path: join(SHOTS, "11-phone-top.png") })
+    await page.locator("#tokens").scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SHOTS, "12-phone-tokens.png") })
+    expect(requestedUrls.length).toBeGreaterThan(10)
+    for (const url of requestedUrls) expect(url).not.toContain(adminToken)
+  })
+})
