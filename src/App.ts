@@ -11,6 +11,7 @@ import * as Usage from "./Health/Usage.js"
 import { errorBody } from "./formats/anthropic/Messages.js"
 import * as Proxy from "./Proxy.js"
 import * as Quota from "./Quota/Quota.js"
+import * as SharedHealth from "./Shared/SharedHealth.js"
 
 const home = HttpServerResponse.text(
   "claude-failover is running. Set ANTHROPIC_BASE_URL to this URL; the admin API is under /admin/api.\n",
@@ -45,9 +46,13 @@ export const Routes = HttpLayerRouter.use((router) =>
   })
 )
 
-/** The app's services, given the Worker bindings; the admin API and page (Admin/Http.ts) share them. */
-export const layer = Layer.mergeAll(Routes, Admin.layer).pipe(
-  Layer.provide(Layer.mergeAll(ConfigStore.layerKv, Health.layerMemory, Usage.layerMemory, Quota.layer))
+/** The proxy routes, the admin API and the page (Admin/Http.ts), given the app's services: what every runtime shares. */
+export const app = Layer.mergeAll(Routes, Admin.layer)
+
+/** The app with the Worker's services, given the Worker bindings. */
+export const layer = app.pipe(
+  // Health and usage are shared across isolates through the SHARED Durable Object when it is bound.
+  Layer.provide(Layer.mergeAll(ConfigStore.layerKv, SharedHealth.layer, Quota.layer))
 )
 
 export { WorkerEnv }

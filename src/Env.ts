@@ -19,6 +19,8 @@ export interface Bindings {
   readonly CONFIG_CACHE_MS?: string | undefined
   /** Durable Objects counting per-token quotas */
   readonly QUOTA?: DurableObjectNamespace | undefined
+  /** the Durable Object holding provider health and usage shared by every isolate */
+  readonly SHARED?: DurableObjectNamespace | undefined
 }
 
 export class WorkerEnv extends Context.Tag("claude-failover/WorkerEnv")<WorkerEnv, Bindings>() {}

@@ -22,6 +22,7 @@ import { Quota } from "./Quota/Quota.js"
 import { hasLimits } from "./Quota/Window.js"
 import * as KeepAlive from "./KeepAlive.js"
 import * as Reply from "./Reply.js"
+import { SharedSync } from "./Shared/SharedHealth.js"
 import { estimateInputTokens } from "./TokenEstimate.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
 
@@ -271,7 +272,11 @@ export const handle = Effect.gen(function*() {
     const local = localAnswer(route, web.method, path, request.json, snapshot, requestId, cors)
     return Reply.toResponse(local ?? Reply.ownError(refusal, requestId, cors))
   }
-  const run = execute(planned.right, snapshot, cors).pipe(Effect.annotateSpans("request_id", requestId))
+  const run = execute(planned.right, snapshot, cors).pipe(
+    // Report what this request saw to the shared health, in the background.
+    Effect.tap(() => Effect.flatMap(Effect.serviceOption(SharedSync), Option.match({ onNone: () => Effect.void, onSome: (s) => s.flush }))),
+    Effect.annotateSpans("request_id", requestId)
+  )
   if (!planned.right.request.stream) return Reply.toResponse(yield* run)
 
   // A stream: if no answer is ready within keepAliveMs, start the client's stream with pings.

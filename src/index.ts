@@ -41,6 +41,7 @@ const web = HttpLayerRouter.toWebHandler(
 const handler = web.handler as unknown as (request: Request, context: Context.Context<WorkerCtx>) => Promise<Response>
 
 export { QuotaCounter } from "./Quota/QuotaObject.js"
+export { SharedState } from "./Shared/SharedState.js"
 
 export default {
   fetch: (request, _env, ctx) => handler(request, Context.make(WorkerCtx, ctx))

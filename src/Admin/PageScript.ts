@@ -248,7 +248,29 @@ function renderUsage() {
   var u = state.usage;
   $("#usage-scope").textContent = "Since " + new Date(u.since).toLocaleString() + " (" + u.note + ")";
   var box = $("#usage-tables"); box.textContent = "";
-  append(box, [h("h3", { text: "Per provider" }), usageTable("Provider", u.providers), h("h3", { text: "Per access token" }), usageTable("Token", u.tokens)]);
+  append(box, [h("h3", { text: "Last 24 hours" + (u.hourly.scope === "deployment" ? " (whole deployment)" : " (this process)") }), usageChart(u.hourly),
+    h("h3", { text: "Per provider" }), usageTable("Provider", u.providers), h("h3", { text: "Per access token" }), usageTable("Token", u.tokens)]);
+}
+// One row of 24 hourly bars per provider and token: requests, with the errors part in another colour.
+function usageChart(hourly) {
+  var keys = Object.keys(hourly.keys);
+  if (keys.length === 0) return h("p", { class: "muted", text: "No requests in the last 24 hours." });
+  var max = 1;
+  keys.forEach(function (k) { hourly.keys[k].forEach(function (c) { if (c.requests > max) max = c.requests; }); });
+  return h("div", { class: "usage-chart" }, keys.map(function (k) {
+    var t = hourly.totals[k];
+    var label = k + ": " + t.requests + " requests, " + t.errors + " errors, " + t.failovers + " failovers in 24 h";
+    return h("figure", { class: "usage-row" },
+      h("figcaption", { text: label }),
+      h("div", { class: "bars", role: "img", "aria-label": label }, hourly.keys[k].map(function (c, i) {
+        var bar = h("span", { class: "bar", title: new Date(hourly.hours[i]).toLocaleString() + ": " + c.requests + " requests, " + c.errors + " errors" });
+        bar.style.height = Math.round(100 * c.requests / max) + "%";
+        var err = h("span", { class: "bar-errors" });
+        err.style.height = c.requests === 0 ? "0" : Math.round(100 * c.errors / c.requests) + "%";
+        bar.appendChild(err);
+        return bar;
+      })));
+  }));
 }
 
 // ----------------------------------------------------------------------------- raw JSON editor

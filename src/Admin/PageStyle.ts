@@ -65,6 +65,12 @@ fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px
 legend { font-weight: 700; font-size: .92rem; padding: 0 4px; }
 .map-row { display: grid; grid-template-columns: 1fr auto 1fr auto; gap: 6px; align-items: center; margin-bottom: 6px; }
 .table-wrap { overflow-x: auto; }
+.usage-chart { display: grid; gap: .75rem; margin-bottom: 1rem; }
+.usage-row { margin: 0; }
+.usage-row figcaption { font-size: .85rem; margin-bottom: .25rem; }
+.bars { display: grid; grid-template-columns: repeat(24, 1fr); gap: 2px; align-items: end; height: 48px; border-bottom: 1px solid #8884; }
+.bar { display: flex; flex-direction: column-reverse; background: #3b82f6; min-height: 1px; }
+.bar-errors { background: #dc2626; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: middle; }
 th { color: var(--muted); font-weight: 600; }

@@ -171,7 +171,9 @@ export const ProviderHealthView = Schema.Struct({
 }).annotations({ identifier: "ProviderHealth" })
 
 export const HealthList = Schema.Struct({
-  scope: Schema.Literal("isolate").annotations({ description: "breaker state lives in this isolate's memory" }),
+  scope: Schema.Literal("isolate", "deployment").annotations({
+    description: "deployment: shared by every isolate through a Durable Object; isolate: this isolate's memory only"
+  }),
   providers: Schema.Array(ProviderHealthView)
 }).annotations({ identifier: "HealthList" })
 
@@ -209,5 +211,12 @@ export const UsageView = Schema.Struct({
   note: Schema.String,
   providers: Schema.Record({ key: Schema.String, value: Counters }),
   /** by token note, else the masked token */
-  tokens: Schema.Record({ key: Schema.String, value: Counters })
+  tokens: Schema.Record({ key: Schema.String, value: Counters }),
+  /** the last 24 h by the hour, keys "provider:<name>" and "token:<label>" */
+  hourly: Schema.Struct({
+    scope: Schema.Literal("isolate", "deployment"),
+    hours: Schema.Array(Schema.Number),
+    keys: Schema.Record({ key: Schema.String, value: Schema.Array(Counters) }),
+    totals: Schema.Record({ key: Schema.String, value: Counters })
+  })
 }).annotations({ identifier: "Usage" })

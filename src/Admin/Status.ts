@@ -1,6 +1,7 @@
 /**
  * Read-mostly admin endpoints: provider health (with a reset), the Claude Code settings for this
- * deployment, and usage counters. Health and usage live in this isolate's memory.
+ * deployment, and usage counters. Health and the hourly usage are shared by the deployment when the
+ * SHARED Durable Object is bound; the running totals are this isolate's.
  */
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Option } from "effect"
@@ -16,7 +17,7 @@ const healthOf = (current: Current) =>
     const providers = current.decoded.providers
     const views = yield* health.view(providers.map((p) => p.name))
     return {
-      scope: "isolate" as const,
+      scope: health.scope,
       providers: views.map((v, i) => ({
         name: v.name,
         enabled: providers[i]!.enabled,
@@ -106,9 +107,10 @@ export const EnvLive = HttpApiBuilder.group(AdminApi, "env", (handlers) =>
 
 export const UsageLive = HttpApiBuilder.group(AdminApi, "usage", (handlers) =>
   handlers.handle("getUsage", () =>
-    Effect.flatMap(Usage, (usage) => usage.view).pipe(
-      Effect.map((view) => ({
+    Effect.flatMap(Usage, (usage) => Effect.zip(usage.view, usage.series)).pipe(
+      Effect.map(([view, hourly]) => ({
         ...view,
+        hourly,
         sinceIso: new Date(view.since).toISOString(),
         note: "counted in this isolate's memory since it started; other isolates and restarts are not included"
       })),

@@ -12,6 +12,8 @@ export interface ProviderHealth extends Breaker.BreakerState {
 }
 
 export class Health extends Context.Tag("claude-failover/Health")<Health, {
+  /** whether the state is this isolate's alone or shared by the deployment */
+  readonly scope: "isolate" | "deployment"
   /** may a request use this provider now? ("probe" also marks the half-open probe as started) */
   readonly admit: (name: string) => Effect.Effect<Breaker.Admission>
   readonly success: (name: string) => Effect.Effect<void>
@@ -27,6 +29,7 @@ export const makeMemory = (): Health["Type"] => {
   const states = new Map<string, Breaker.BreakerState>()
   const get = (name: string) => states.get(name) ?? Breaker.initial
   return {
+    scope: "isolate",
     admit: (name) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
         const s = get(name)

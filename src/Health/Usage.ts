@@ -3,6 +3,7 @@
  * this isolate's memory since it started (no KV write per request); `since` says from when.
  */
 import { Clock, Context, Effect, Layer } from "effect"
+import * as UsageBuckets from "./UsageBuckets.js"
 
 export interface Counters {
   requests: number
@@ -30,10 +31,14 @@ export interface UsageEvent {
   readonly error: boolean
 }
 
+/** The last 24 h by the hour, for the whole deployment when it is shared, else for this process. */
+export type UsageSeries = UsageBuckets.Series & { readonly scope: "deployment" | "isolate" }
+
 export class Usage extends Context.Tag("claude-failover/Usage")<Usage, {
   readonly record: (event: UsageEvent) => Effect.Effect<void>
   readonly tokens: (provider: string, token: string | undefined, input: number, output: number) => Effect.Effect<void>
   readonly view: Effect.Effect<UsageView>
+  readonly series: Effect.Effect<UsageSeries>
   readonly reset: Effect.Effect<void>
 }>() {}
 
@@ -43,6 +48,14 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
   let since = startedAt
   let providers = new Map<string, Counters>()
   let tokens = new Map<string, Counters>()
+  let buckets: UsageBuckets.Buckets = {}
+  const hourly = (now: number, key: string, counters: Partial<Counters>) => {
+    buckets = UsageBuckets.add(buckets, [{
+      hour: UsageBuckets.hourOf(now),
+      key,
+      counters: { requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0, ...counters }
+    }], now)
+  }
   const at = (m: Map<string, Counters>, k: string) => {
     let c = m.get(k)
     if (c === undefined) m.set(k, c = zero())
@@ -50,27 +63,32 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
   }
   return {
     record: (e) =>
-      Effect.sync(() => {
+      Effect.map(Clock.currentTimeMillis, (now) => {
         for (const name of e.failed) {
           const c = at(providers, name)
           c.requests++
           c.errors++
           c.failovers++
+          hourly(now, `provider:${name}`, { requests: 1, errors: 1, failovers: 1 })
         }
         if (e.answered !== undefined) {
           const c = at(providers, e.answered)
           c.requests++
           if (e.error) c.errors++
+          hourly(now, `provider:${e.answered}`, { requests: 1, errors: e.error ? 1 : 0 })
         }
         if (e.token !== undefined) {
           const c = at(tokens, e.token)
           c.requests++
           c.failovers += e.failed.length
           if (e.error) c.errors++
+          hourly(now, `token:${e.token}`, { requests: 1, failovers: e.failed.length, errors: e.error ? 1 : 0 })
         }
       }),
     tokens: (provider, token, input, output) =>
-      Effect.sync(() => {
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        hourly(now, `provider:${provider}`, { inputTokens: input, outputTokens: output })
+        if (token !== undefined) hourly(now, `token:${token}`, { inputTokens: input, outputTokens: output })
         const p = at(providers, provider)
         p.inputTokens += input
         p.outputTokens += output
@@ -86,10 +104,12 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
       providers: Object.fromEntries(providers),
       tokens: Object.fromEntries(tokens)
     })),
+    series: Effect.map(Clock.currentTimeMillis, (now) => ({ ...UsageBuckets.series(buckets, now), scope: "isolate" as const })),
     reset: Effect.map(Clock.currentTimeMillis, (now) => {
       since = now
       providers = new Map()
       tokens = new Map()
+      buckets = {}
     })
   }
 }

@@ -39,7 +39,7 @@ describe("the admin API over real HTTP (Miniflare)", () => {
     })
     const { env, health, refused } = await Effect.runPromise(Effect.provide(program, FetchHttpClient.layer))
     expect(env.baseUrl).toBe(workerUrl)
-    expect(health.scope).toBe("isolate")
+    expect(health.scope).toBe("deployment")
     expect(refused).toBeInstanceOf(Unauthorized)
   })
 })

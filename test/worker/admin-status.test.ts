@@ -69,7 +69,8 @@ describe("admin API: health", () => {
     })
     for (let i = 0; i < 2; i++) expect((await post("/v1/messages", messagesBody())).status).toBe(200)
     const health = await json(await api("GET", "/health"))
-    expect(health.scope).toBe("isolate")
+    // Shared by the deployment where the SHARED Durable Object is bound (the Worker), per process elsewhere.
+    expect(health.scope).toBe((env as { SHARED?: unknown }).SHARED === undefined ? "isolate" : "deployment")
     const [bad, good] = health.providers
     expect(bad).toMatchObject({ name: "failing", enabled: true, state: "open", consecutiveFailures: 2, failures: 2, requests: 2 })
     expect(bad.lastError).toMatchObject({ tag: "Upstream5xx", status: 500 })

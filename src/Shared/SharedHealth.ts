@@ -1,0 +1,173 @@
+/**
+ * Health and usage shared across isolates through the SharedState Durable Object. Every isolate
+ * keeps deciding from memory (no call on the request path): it queues what it saw, and after each
+ * request `flush` sends the queue in the background (`ctx.waitUntil`) and brings back the breaker
+ * states all isolates built together. A provider another isolate found failing is skipped here too.
+ * If the Durable Object cannot be reached, the local state goes on working alone.
+ */
+import { Context, Effect, Layer, Option } from "effect"
+import type { Cooldown } from "../Config/Document.js"
+import { WorkerCtx, WorkerEnv } from "../Env.js"
+import * as Breaker from "../Health/Breaker.js"
+import { Health, makeMemory as makeHealthMemory } from "../Health/Health.js"
+import { makeMemory as makeUsageMemory, Usage } from "../Health/Usage.js"
+import * as UsageBuckets from "../Health/UsageBuckets.js"
+import type { BreakerStates, HealthEvent, Report } from "./SharedState.js"
+
+export interface SharedStub {
+  report(report: Report, now: number): Promise<BreakerStates>
+  breakerStates(): Promise<BreakerStates>
+  resetHealth(name: string | undefined): Promise<void>
+  usageSeries(now: number): Promise<UsageBuckets.Series>
+}
+
+/** Sends what this isolate saw to the shared state, in the background of the current request. */
+export class SharedSync extends Context.Tag("claude-failover/SharedSync")<SharedSync, {
+  readonly flush: Effect.Effect<void>
+}>() {}
+
+const MAX_QUEUE = 1_000
+
+export const make = (stub: SharedStub, startedAt: number) => {
+  const localHealth = makeHealthMemory()
+  const localUsage = makeUsageMemory(startedAt)
+  let shared: BreakerStates = {}
+  let healthQueue: Array<HealthEvent> = []
+  let usageQueue: Array<UsageBuckets.UsageDelta> = []
+  let inFlight = false
+
+  const queueHealth = (e: HealthEvent) => {
+    if (healthQueue.length < MAX_QUEUE) healthQueue.push(e)
+  }
+  const queueUsage = (d: UsageBuckets.UsageDelta) => {
+    if (usageQueue.length < MAX_QUEUE) usageQueue.push(d)
+  }
+
+  const health: Health["Type"] = {
+    scope: "deployment",
+    admit: (name) =>
+      Effect.flatMap(localHealth.admit(name), (local) =>
+        Effect.clockWith((c) => c.currentTimeMillis).pipe(
+          Effect.map((now) => {
+            const s = shared[name]
+            // Another isolate opened this provider's breaker: skip it here as well.
+            return local !== "skip" && s !== undefined && Breaker.stateAt(s, now) === "open" ? "skip" : local
+          })
+        )),
+    success: (name) =>
+      Effect.zipRight(
+        localHealth.success(name),
+        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => queueHealth({ name, at, kind: "success" }))
+      ),
+    failure: (name, info, cooldown: Cooldown) =>
+      Effect.zipRight(
+        localHealth.failure(name, info, cooldown),
+        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => queueHealth({ name, at, kind: "failure", info, cooldown }))
+      ),
+    openUntil: (name) => Effect.map(localHealth.openUntil(name), (local) => Math.max(local, shared[name]?.openUntil ?? 0)),
+    view: (names) =>
+      Effect.gen(function*() {
+        const local = yield* localHealth.view(names)
+        const remote = yield* Effect.tryPromise(() => stub.breakerStates()).pipe(Effect.timeout("2 seconds"), Effect.option)
+        if (Option.isNone(remote)) return local
+        shared = remote.value
+        const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
+        return local.map((l) => {
+          const s = remote.value[l.name]
+          return s === undefined ? l : { ...s, name: l.name, state: Breaker.stateAt(s, now) }
+        })
+      }),
+    reset: (name) =>
+      Effect.zipRight(
+        localHealth.reset(name),
+        Effect.tryPromise(() => stub.resetHealth(name)).pipe(
+          Effect.tap(() =>
+            Effect.sync(() => {
+              if (name === undefined) shared = {}
+              else delete shared[name]
+            })
+          ),
+          Effect.catchAll((e) => Effect.logWarning("shared health unreachable; reset this isolate only", e))
+        )
+      )
+  }
+
+  const usage: Usage["Type"] = {
+    record: (e) =>
+      Effect.zipRight(
+        localUsage.record(e),
+        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
+          const hour = UsageBuckets.hourOf(now)
+          const one = (key: string, counters: Partial<Record<"requests" | "failovers" | "errors", number>>) =>
+            queueUsage({ hour, key, counters: { requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0, ...counters } })
+          for (const name of e.failed) one(`provider:${name}`, { requests: 1, errors: 1, failovers: 1 })
+          if (e.answered !== undefined) one(`provider:${e.answered}`, { requests: 1, errors: e.error ? 1 : 0 })
+          if (e.token !== undefined) one(`token:${e.token}`, { requests: 1, failovers: e.failed.length, errors: e.error ? 1 : 0 })
+        })
+      ),
+    tokens: (provider, token, input, output) =>
+      Effect.zipRight(
+        localUsage.tokens(provider, token, input, output),
+        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
+          const hour = UsageBuckets.hourOf(now)
+          const counters = { requests: 0, failovers: 0, errors: 0, inputTokens: input, outputTokens: output }
+          queueUsage({ hour, key: `provider:${provider}`, counters })
+          if (token !== undefined) queueUsage({ hour, key: `token:${token}`, counters })
+        })
+      ),
+    view: Effect.map(localUsage.view, (v) => ({ ...v, scope: "isolate" as const })),
+    series: Effect.tryPromise(() => stub.usageSeries(Date.now())).pipe(
+      Effect.map((series) => ({ ...series, scope: "deployment" as const })),
+      Effect.catchAll(() => localUsage.series)
+    ),
+    reset: localUsage.reset
+  }
+
+  const flush: Effect.Effect<void> = Effect.gen(function*() {
+    if (inFlight) return
+    const report: Report = { health: healthQueue, usage: usageQueue }
+    healthQueue = []
+    usageQueue = []
+    inFlight = true
+    const sent = stub.report(report, Date.now()).then(
+      (states) => {
+        shared = states
+      },
+      (cause) => {
+        console.warn(JSON.stringify({ level: "warning", message: "shared state unreachable; local health only", cause: String(cause) }))
+      }
+    ).finally(() => {
+      inFlight = false
+    })
+    const ctx = yield* Effect.serviceOption(WorkerCtx)
+    if (Option.isSome(ctx)) ctx.value.waitUntil(sent)
+  })
+
+  return { health, usage, sync: { flush } }
+}
+
+/** Health, Usage and SharedSync from the SHARED Durable Object binding; memory-only without it. */
+export const layer = Layer.unwrapEffect(
+  Effect.map(WorkerEnv, (env) => {
+    const namespace = env.SHARED
+    if (namespace === undefined) {
+      return Layer.mergeAll(
+        Layer.sync(Health, makeHealthMemory),
+        Layer.sync(Usage, () => makeUsageMemory(Date.now())),
+        Layer.succeed(SharedSync, { flush: Effect.void })
+      )
+    }
+    const stub = () => namespace.get(namespace.idFromName("deployment")) as unknown as SharedStub
+    // The stub is looked up per call: a stub belongs to the request that made it.
+    const proxy: SharedStub = {
+      report: (r, now) => stub().report(r, now),
+      breakerStates: () => stub().breakerStates(),
+      resetHealth: (name) => stub().resetHealth(name),
+      usageSeries: (now) => stub().usageSeries(now)
+    }
+    return Layer.effectContext(Effect.sync(() => {
+      const s = make(proxy, Date.now())
+      return Context.make(Health, s.health).pipe(Context.add(Usage, s.usage), Context.add(SharedSync, s.sync))
+    }))
+  })
+)

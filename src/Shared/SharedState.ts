@@ -1,0 +1,62 @@
+/**
+ * The deployment's shared state: one Durable Object that every isolate reports to. It keeps each
+ * provider's circuit breaker (the same transitions as Health/Breaker.ts, applied to the events all
+ * isolates saw) and usage in hourly buckets for the last 24 h. Isolates report in the background
+ * (`ctx.waitUntil`) and get the current breaker states back in the same round trip.
+ */
+import { DurableObject } from "cloudflare:workers"
+import type { Cooldown } from "../Config/Document.js"
+import * as Breaker from "../Health/Breaker.js"
+import * as UsageBuckets from "../Health/UsageBuckets.js"
+
+export type HealthEvent =
+  | { readonly name: string; readonly at: number; readonly kind: "success" }
+  | { readonly name: string; readonly at: number; readonly kind: "failure"; readonly info: Breaker.FailureInfo; readonly cooldown: Cooldown }
+
+export interface Report {
+  readonly health: ReadonlyArray<HealthEvent>
+  readonly usage: ReadonlyArray<UsageBuckets.UsageDelta>
+}
+
+export type BreakerStates = Record<string, Breaker.BreakerState>
+
+export class SharedState extends DurableObject {
+  private breakers: BreakerStates | undefined
+  private usage: UsageBuckets.Buckets | undefined
+
+  private async load() {
+    this.breakers ??= (await this.ctx.storage.get<BreakerStates>("breakers")) ?? {}
+    this.usage ??= (await this.ctx.storage.get<UsageBuckets.Buckets>("usage")) ?? {}
+    return { breakers: this.breakers, usage: this.usage }
+  }
+
+  /** Apply what an isolate saw; answer the breaker states as they now stand. */
+  async report(report: Report, now: number): Promise<BreakerStates> {
+    const { breakers, usage } = await this.load()
+    for (const e of report.health) {
+      const s = breakers[e.name] ?? Breaker.initial
+      breakers[e.name] = e.kind === "success" ? Breaker.onSuccess(s, e.at) : Breaker.onFailure(s, e.at, e.info, e.cooldown)
+    }
+    if (report.health.length > 0) await this.ctx.storage.put("breakers", breakers)
+    if (report.usage.length > 0) {
+      this.usage = UsageBuckets.add(usage, report.usage, now)
+      await this.ctx.storage.put("usage", this.usage)
+    }
+    return breakers
+  }
+
+  async breakerStates(): Promise<BreakerStates> {
+    return (await this.load()).breakers
+  }
+
+  async resetHealth(name: string | undefined): Promise<void> {
+    const { breakers } = await this.load()
+    if (name === undefined) for (const k of Object.keys(breakers)) delete breakers[k]
+    else delete breakers[name]
+    await this.ctx.storage.put("breakers", breakers)
+  }
+
+  async usageSeries(now: number): Promise<UsageBuckets.Series> {
+    return UsageBuckets.series((await this.load()).usage, now)
+  }
+}

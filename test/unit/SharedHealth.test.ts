@@ -1,0 +1,45 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { Cooldown } from "../../src/Config/Document.js"
+import * as SharedHealth from "../../src/Shared/SharedHealth.js"
+
+const unreachable: SharedHealth.SharedStub = {
+  report: () => Promise.reject(new Error("DO unreachable")),
+  breakerStates: () => Promise.reject(new Error("DO unreachable")),
+  resetHealth: () => Promise.reject(new Error("DO unreachable")),
+  usageSeries: () => Promise.reject(new Error("DO unreachable"))
+}
+const cooldown = Cooldown.make({ threshold: 2, baseMs: 60_000, maxMs: 60_000 })
+const info = { error: { at: 0, tag: "Upstream5xx", message: "x" }, countsAgainstProvider: true }
+
+describe("shared health when the Durable Object is unreachable", () => {
+  it.live("falls back to this isolate's own state", () =>
+    Effect.gen(function*() {
+      const s = SharedHealth.make(unreachable, Date.now())
+      yield* s.health.failure("p", info, cooldown)
+      yield* s.health.failure("p", info, cooldown)
+      yield* s.sync.flush
+      expect(yield* s.health.admit("p")).toBe("skip")
+      const [view] = yield* s.health.view(["p"])
+      expect(view).toMatchObject({ name: "p", state: "open", failures: 2 })
+      yield* s.health.reset("p")
+      expect(yield* s.health.admit("p")).toBe("go")
+      const series = yield* s.usage.series
+      expect(series.scope).toBe("isolate")
+    }))
+
+  it.live("skips a provider the shared state says is open", () =>
+    Effect.gen(function*() {
+      const openUntil = Date.now() + 60_000
+      const stub: SharedHealth.SharedStub = {
+        ...unreachable,
+        report: () => Promise.resolve({ p: { consecutiveFailures: 5, openUntil, probeStartedAt: 0, requests: 5, successes: 0, failures: 5 } })
+      }
+      const s = SharedHealth.make(stub, Date.now())
+      expect(yield* s.health.admit("p")).toBe("go")
+      yield* s.sync.flush
+      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
+      expect(yield* s.health.admit("p")).toBe("skip")
+      expect(yield* s.health.openUntil("p")).toBe(openUntil)
+    }))
+})

@@ -1,0 +1,72 @@
+import { env, SELF } from "cloudflare:test"
+import { describe, expect, it } from "vitest"
+import type { SharedState } from "../../src/Shared/SharedState.js"
+import { ADMIN, anthropicMessage, messagesBody, post, putConfig, scenario, TOKEN } from "./helpers.js"
+
+const sharedStub = () => env.SHARED.get(env.SHARED.idFromName("deployment")) as unknown as DurableObjectStub<SharedState>
+const cooldown = { threshold: 3, baseMs: 60_000, maxMs: 300_000 }
+const failure = (at: number) => ({
+  name: "primary",
+  at,
+  kind: "failure" as const,
+  info: { error: { at, tag: "Upstream5xx", status: 529, message: "primary: upstream 529" }, countsAgainstProvider: true },
+  cooldown
+})
+
+describe("health shared through the Durable Object", () => {
+  it("skips a provider that other isolates found failing, and admin health shows the shared state", async () => {
+    const primary = await scenario([{ json: anthropicMessage("primary") }])
+    const backup = await scenario([{ json: anthropicMessage("backup") }])
+    await putConfig({
+      providers: [
+        { name: "primary", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
+        { name: "backup", format: "anthropic", baseUrl: backup.baseUrl, apiKey: "sk-backup-secret-0001" }
+      ],
+      accessTokens: [{ token: TOKEN }]
+    })
+    // Another isolate saw three failures of "primary".
+    const now = Date.now()
+    await sharedStub().report({ health: [failure(now), failure(now), failure(now)], usage: [] }, now)
+
+    // This isolate learns it with its next report (here a request that skips primary on purpose).
+    await post("/v1/messages", messagesBody(), { "x-failover-token": TOKEN, "x-failover-skip": "primary" })
+    await new Promise((r) => setTimeout(r, 200))
+    const r = await post("/v1/messages", messagesBody(), { "x-failover-token": TOKEN })
+    expect(r.headers.get("x-failover-provider")).toBe("backup")
+    expect(await primary.calls()).toHaveLength(0)
+
+    const health = (await (await SELF.fetch("http://proxy/admin/api/health", { headers: ADMIN })).json()) as {
+      providers: Array<{ name: string; state: string; consecutiveFailures: number }>
+    }
+    expect(health.providers.find((p) => p.name === "primary")).toMatchObject({ state: "open", consecutiveFailures: 3 })
+  })
+
+  it("reports this isolate's failures and usage to the shared state", async () => {
+    const primary = await scenario([{ status: 529, json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } }])
+    const backup = await scenario([{ json: anthropicMessage("backup") }])
+    await putConfig({
+      providers: [
+        { name: "primary", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
+        { name: "backup", format: "anthropic", baseUrl: backup.baseUrl, apiKey: "sk-backup-secret-0001" }
+      ],
+      accessTokens: [{ token: TOKEN, note: "laptop" }]
+    })
+    await post("/v1/messages", messagesBody(), { "x-failover-token": TOKEN })
+    await new Promise((r) => setTimeout(r, 200))
+    const states = await sharedStub().breakerStates()
+    expect(states["primary"]?.failures).toBe(1)
+    expect(states["backup"]?.successes).toBe(1)
+    const series = await sharedStub().usageSeries(Date.now())
+    expect(series.hours).toHaveLength(24)
+    expect(series.totals["provider:primary"]).toMatchObject({ requests: 1, failovers: 1, errors: 1 })
+    expect(series.totals["token:laptop"]).toMatchObject({ requests: 1, failovers: 1 })
+
+    // The admin usage endpoint carries the same 24 h series for the page's chart.
+    const usage = (await (await SELF.fetch("http://proxy/admin/api/usage", { headers: ADMIN })).json()) as {
+      hourly: { scope: string; hours: Array<number>; totals: Record<string, { requests: number }> }
+    }
+    expect(usage.hourly.scope).toBe("deployment")
+    expect(usage.hourly.hours).toHaveLength(24)
+    expect(usage.hourly.totals["provider:backup"]?.requests).toBe(1)
+  })
+})
