@@ -34,6 +34,8 @@ export const Routes = HttpLayerRouter.use((router) =>
       Effect.provide(handler, services)
     yield* router.addAll([
       HttpLayerRouter.route("*", "/", Effect.succeed(home)),
+      // Claude Code sends HEAD to its base URL at start-up, which is /t/<token> in the token-in-URL form.
+      HttpLayerRouter.route("*", "/t/:token", Effect.succeed(home)),
       HttpLayerRouter.route("*", "/v1/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/t/:token/v1/*", withServices(Proxy.handle)),
       // Direct translation routes (off unless settings.directRoutes)

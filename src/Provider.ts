@@ -49,7 +49,7 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
               firstEventTimeoutMs: stream.firstEventTimeoutMs,
               idleTimeoutMs: stream.idleTimeoutMs
             }),
-            (body) => ({ ...reply, body })
+            (gated) => ({ ...reply, body: gated.body, usage: gated.usage })
           )
           : Effect.succeed(reply))
   return {

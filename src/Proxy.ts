@@ -233,6 +233,10 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
     }
     const r = result.right
     yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
+    // Token counts are known only when the answer has been read to its end, after this returns.
+    r.reply.usage?.then((u) => {
+      if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output))
+    })
     yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status })
     return Reply.fromReply(r.reply, r.provider, p.request.requestId, cors)
   })

@@ -13,6 +13,8 @@ import { Effect } from "effect"
 import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
 import type { ErrorType, StreamEvent } from "./formats/anthropic/Messages.js"
 import { encodeEvent, SseParser } from "./formats/Sse.js"
+import * as UsageTap from "./UsageTap.js"
+import type { TokenUsage } from "./UsageTap.js"
 
 export interface GateOptions {
   readonly provider: string
@@ -55,6 +57,10 @@ export const errorFrame = (type: ErrorType, message: string): Uint8Array => {
 /** Whether the end of a stream shows it finished properly (message_stop) or already reported an error. */
 const TAIL_BYTES = 512
 const endedProperly = (tail: string) => tail.includes("message_stop") || /"type"\s*:\s*"error"/.test(tail)
+
+const HEAD_CHARS = 4_096
+
+const concatAll = (chunks: ReadonlyArray<Uint8Array>) => chunks.reduce((acc, c) => concat(acc, c), new Uint8Array(0))
 
 const concat = (a: Uint8Array, b: Uint8Array) => {
   const out = new Uint8Array(a.length + b.length)
@@ -105,7 +111,8 @@ class TimedReader {
 const committed = (
   reader: TimedReader,
   held: ReadonlyArray<Uint8Array>,
-  idleTimeoutMs: number
+  idleTimeoutMs: number,
+  onEnd: (tail: string) => void
 ): ReadableStream<Uint8Array> => {
   let tail = new Uint8Array(0)
   const decoder = new TextDecoder()
@@ -136,9 +143,11 @@ const committed = (
         return
       }
       if (result.done) {
-        if (!endedProperly(decoder.decode(tail))) {
+        const text = decoder.decode(tail)
+        if (!endedProperly(text)) {
           controller.enqueue(errorFrame("api_error", "upstream stream ended before message_stop"))
         }
+        onEnd(text)
         controller.close()
         return
       }
@@ -153,13 +162,26 @@ const committed = (
  * Read until the stream commits. Fails with a ProviderError when the upstream reports an error,
  * ends, or stalls before its first content event; the chain then fails over.
  */
-export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Effect.Effect<ReadableStream<Uint8Array>, ProviderError> =>
-  Effect.async<ReadableStream<Uint8Array>, ProviderError>((resume) => {
+export interface Gated {
+  readonly body: ReadableStream<Uint8Array>
+  /** the answer's token usage, known when the stream has ended (undefined if it never says) */
+  readonly usage: Promise<TokenUsage | undefined>
+}
+
+export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Effect.Effect<Gated, ProviderError> =>
+  Effect.async<Gated, ProviderError>((resume) => {
     const reader = new TimedReader(body.getReader())
     const parser = new SseParser()
     const held: Array<Uint8Array> = []
     const deadline = Date.now() + options.firstEventTimeoutMs
     let cancelled = false
+    const commit = () => {
+      let settle: (u: TokenUsage | undefined) => void = () => {}
+      const usage = new Promise<TokenUsage | undefined>((resolve) => settle = resolve)
+      const head = new TextDecoder().decode(held.length === 1 ? held[0] : concatAll(held)).slice(0, HEAD_CHARS)
+      const stream = committed(reader, held, options.idleTimeoutMs, (tail) => settle(UsageTap.fromText(head, tail)))
+      resume(Effect.succeed({ body: stream, usage }))
+    }
     const fail = (error: ProviderError) => {
       reader.release()
       resume(Effect.fail(error))
@@ -185,11 +207,9 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
             const error = failoverError(options.provider, e.data)
             if (error !== undefined) return fail(error)
             // Not worth failing over (the request itself is wrong): the client gets it as it is.
-            return resume(Effect.succeed(committed(reader, held, options.idleTimeoutMs)))
+            return commit()
           }
-          if (type !== undefined && COMMIT_EVENTS.has(type)) {
-            return resume(Effect.succeed(committed(reader, held, options.idleTimeoutMs)))
-          }
+          if (type !== undefined && COMMIT_EVENTS.has(type)) return commit()
         }
       }
     }

@@ -12,6 +12,10 @@ const keep = (key: string): boolean => {
   return m === null || SAFE_HEADER_ATTRIBUTES.has(m[1]!)
 }
 
+/** An access token in a `/t/<token>/` path (url.full, url.path, ...) never reaches a log line. */
+export const redactValue = (value: unknown): unknown =>
+  typeof value === "string" && value.includes("/t/") ? value.replace(/\/t\/[^/?#]+/g, "/t/<redacted>") : value
+
 const hex = (bytes: number) => {
   const a = new Uint8Array(bytes)
   crypto.getRandomValues(a)
@@ -66,7 +70,7 @@ class JsonSpan implements Tracer.Span {
         ? (failure.value as { _tag: string })._tag
         : Cause.isDie(exit.cause) ? "defect" : "failure"
     }
-    for (const [k, v] of this.attributes) if (keep(k)) line[k] = v
+    for (const [k, v] of this.attributes) if (keep(k)) line[k] = redactValue(v)
     this.sink(JSON.stringify(line))
   }
 

@@ -9,6 +9,7 @@ import { Network, type ProviderError, RateLimited, Timeout, Unauthorized, type U
 import type { MessagesRequest } from "./formats/anthropic/Messages.js"
 import { retryAfterFrom } from "./RetryAfter.js"
 import { safeAnswerHeaders } from "./UpstreamHeaders.js"
+import type { TokenUsage } from "./UsageTap.js"
 
 /** The client's request, read once (the body is buffered so every attempt can re-send it). */
 export interface UpstreamRequest {
@@ -30,6 +31,8 @@ export interface UpstreamReply {
   readonly status: number
   readonly headers: Headers
   readonly body: ReadableStream<Uint8Array> | string | null
+  /** token usage, once the answer has been read to its end (when it says) */
+  readonly usage?: Promise<TokenUsage | undefined> | undefined
 }
 
 const MAX_ERROR_BODY = 64 * 1024

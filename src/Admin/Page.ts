@@ -75,6 +75,9 @@ const body = String.raw`
       <pre id="env-snippet" aria-label="Claude Code settings" tabindex="0"></pre>
       <div class="row"><button type="button" id="env-copy" class="primary">Copy snippet</button>
         <span id="env-note" class="hint"></span></div>
+      <p class="hint">Claude Code still needs its own Anthropic credential (your login, <code>ANTHROPIC_API_KEY</code> or
+        <code>ANTHROPIC_AUTH_TOKEN</code>): it is passed to Anthropic unchanged, and fallbacks with stored keys never see it.
+        The settings.json form goes in <code>~/.claude/settings.json</code> (or a project's <code>.claude/settings.json</code>).</p>
     </section>
     <section id="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>

@@ -23,8 +23,11 @@ function renderProviders() {
 }
 function healthBadge(hl) {
   var s = hl ? hl.state : "closed";
-  var text = s === "closed" ? "healthy" : s === "open" ? "resting until " + time(hl.openUntil) : "probing";
-  return h("span", { class: "badge " + s, role: "img", "aria-label": "Circuit " + s + ": " + text, title: "circuit " + s, text: text });
+  // A closed circuit whose last requests failed is not healthy yet: say so before the breaker opens.
+  var failing = s === "closed" && hl && hl.consecutiveFailures > 0;
+  var text = failing ? "failing (" + hl.consecutiveFailures + " in a row)" : s === "closed" ? "healthy" : s === "open" ? "resting until " + time(hl.openUntil) : "probing";
+  var cls = failing ? "failing" : s;
+  return h("span", { class: "badge " + cls, role: "img", "aria-label": "Circuit " + s + ": " + text, title: "circuit " + s, text: text });
 }
 function act(promise, done) {
   return promise.then(function () { return refresh(); }).then(function () { if (done) toast(done); }, function (e) { toast(errorMessage(e)); });

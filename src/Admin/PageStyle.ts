@@ -51,7 +51,7 @@ ol.providers { list-style: none; margin: 0; padding: 0; display: flex; flex-dire
 .pos { display: inline-grid; place-items: center; width: 28px; height: 28px; border-radius: 50%; background: var(--code); font-weight: 700; font-size: .9rem; }
 .tag { font-size: .8rem; padding: 2px 8px; border-radius: 999px; background: var(--code); }
 .badge { font-size: .8rem; font-weight: 700; padding: 2px 10px; border-radius: 999px; border: 1px solid currentColor; }
-.badge.closed { color: var(--ok); } .badge.open { color: var(--bad); } .badge.half-open { color: var(--warn); }
+.badge.closed { color: var(--ok); } .badge.open { color: var(--bad); } .badge.half-open, .badge.failing { color: var(--warn); }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 10px 0; font-size: .92rem; }
 dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88rem; }

@@ -9,6 +9,7 @@ import type { ModelMapper } from "../Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "../Errors.js"
 import { classify, fetchWithTimeout, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../Upstream.js"
 import { safeAnswerHeaders } from "../UpstreamHeaders.js"
+import * as UsageTap from "../UsageTap.js"
 import { errorBody } from "./anthropic/Messages.js"
 import { type FormatAdapter, TranslationError } from "./Format.js"
 
@@ -47,7 +48,8 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: For
           }).pipe(Effect.map((text) => ({
             status: 200,
             headers: new Headers({ "content-type": "application/json" }),
-            body: text
+            body: text,
+            usage: Promise.resolve(UsageTap.fromText(text, text))
           })))
         }
         return Effect.flatMap(readErrorBody(response), (text) => {

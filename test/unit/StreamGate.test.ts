@@ -23,9 +23,19 @@ const dropping = (chunks: Array<string>) => {
 const options = { provider: "p", firstEventTimeoutMs: 1000, idleTimeoutMs: 1000 }
 
 describe("StreamGate", () => {
+  it.live("reports the answer's token usage when the stream ends", () =>
+    Effect.gen(function*() {
+      const startWithUsage = start.replace("\"input_tokens\":1", "\"input_tokens\":120,\"cache_read_input_tokens\":30")
+      const end = sse("content_block_stop", { index: 0 }) +
+        sse("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 42 } }) + sse("message_stop")
+      const gated = yield* StreamGate.gate(new Response(startWithUsage + text + end).body!, options)
+      yield* Effect.promise(() => new Response(gated.body).text())
+      expect(yield* Effect.promise(() => gated.usage)).toEqual({ input: 150, output: 42 })
+    }))
+
   it.live("turns a connection dropped after the commit into an error event", () =>
     Effect.gen(function*() {
-      const body = yield* StreamGate.gate(dropping([start, text]), options)
+      const { body } = yield* StreamGate.gate(dropping([start, text]), options)
       const out = yield* Effect.promise(() => new Response(body).text())
       const checked = checkAnthropicStream(out)
       expect(checked.end).toBe("error")
@@ -42,7 +52,7 @@ describe("StreamGate", () => {
   it.live("lets a non-failover error (invalid request) through to the client", () =>
     Effect.gen(function*() {
       const err = sse("error", { error: { type: "invalid_request_error", message: "prompt is too long" } })
-      const body = yield* StreamGate.gate(new Response(start + err).body!, options)
+      const { body } = yield* StreamGate.gate(new Response(start + err).body!, options)
       expect(yield* Effect.promise(() => new Response(body).text())).toBe(start + err)
     }))
 })

@@ -59,6 +59,13 @@ describe("openai-format fallback", () => {
     expect(message.usage.cache_read_input_tokens).toBe(400)
     expect(message.usage.output_tokens).toBe(30)
 
+    // The answer's token usage is counted for the provider (read from the stream's head and tail).
+    await new Promise((r) => setTimeout(r, 50))
+    const usage = (await (await SELF.fetch("http://proxy/admin/api/usage", { headers: { authorization: "Bearer test-admin-token" } })).json()) as {
+      providers: Record<string, { inputTokens: number; outputTokens: number }>
+    }
+    expect(usage.providers["openrouter"]).toMatchObject({ inputTokens: 1000, outputTokens: 30 })
+
     const [call] = await openai.calls()
     expect(call!.path).toBe("/chat/completions")
     expect(call!.headers["authorization"]).toBe("Bearer sk-or-stored-0001")

@@ -73,6 +73,7 @@ describe("passthrough", () => {
   it("answers HEAD / and GET /", async () => {
     expect((await SELF.fetch("http://proxy/", { method: "HEAD" })).status).toBe(200)
     expect((await SELF.fetch("http://proxy/")).status).toBe(200)
+    expect((await SELF.fetch("http://proxy/t/some-token", { method: "HEAD" })).status).toBe(200)
   })
 
   it("puts x-failover-provider and x-request-id on every /v1 answer, errors included", async () => {
