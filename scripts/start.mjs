@@ -3,26 +3,11 @@
 // .wrangler/. The admin token comes from ADMIN_TOKEN, else .dev.vars, else is generated once,
 // written to .dev.vars and printed. Local runs may use http:// and loopback upstreams.
 import { spawn } from "node:child_process"
-import { randomBytes } from "node:crypto"
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
+import { adminToken as resolveAdminToken } from "./admin-token.mjs"
 
 const port = process.env.PORT ?? "8787"
-const devVars = ".dev.vars"
-
-const fromDevVars = () => {
-  if (!existsSync(devVars)) return undefined
-  const m = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(readFileSync(devVars, "utf8"))
-  return m?.[1]
-}
-
-let adminToken = process.env.ADMIN_TOKEN ?? fromDevVars()
-if (adminToken === undefined) {
-  adminToken = `adm_${randomBytes(24).toString("base64url")}`
-  const previous = existsSync(devVars) ? readFileSync(devVars, "utf8") : ""
-  writeFileSync(devVars, `${previous}${previous && !previous.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN="${adminToken}"\n`, { mode: 0o600 })
-  console.log(`Generated an admin token and saved it in ${devVars}`)
-}
+const adminToken = resolveAdminToken()
 
 console.log(`
 claude-failover on http://127.0.0.1:${port}

@@ -1,0 +1,82 @@
+/**
+ * The Node entry: the same app as the Worker (routes, admin API and page, providers, chain,
+ * formats), served by @effect/platform-node's HTTP server. Only the services under it differ: the
+ * config document lives in a local file, and health, usage and quotas are counted in this process.
+ *
+ * Environment: PORT (default 8787), HOST (default 127.0.0.1), CONFIG_FILE (default
+ * .claude-failover/config.json), ADMIN_TOKEN, LOG_LEVEL, ALLOW_PRIVATE_UPSTREAMS (default "true":
+ * a local proxy may use http:// and loopback upstreams), PRIMARY_BASE_URL, CONFIG_CACHE_MS.
+ * `npm run start:node` (scripts/start-node.mjs) builds this file and fills ADMIN_TOKEN in.
+ */
+import { createServer } from "node:http"
+import { resolve } from "node:path"
+import { HttpLayerRouter, HttpServer } from "@effect/platform"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Effect, Layer } from "effect"
+import * as App from "../App.js"
+import { type Bindings, WorkerEnv } from "../Env.js"
+import * as Health from "../Health/Health.js"
+import * as Usage from "../Health/Usage.js"
+import * as Quota from "../Quota/Quota.js"
+import * as Tracing from "../Tracing.js"
+import * as FileConfig from "./FileConfig.js"
+import * as WebBridge from "./WebBridge.js"
+
+const env = process.env
+
+const bindings: Bindings = {
+  ADMIN_TOKEN: env.ADMIN_TOKEN,
+  LOG_LEVEL: env.LOG_LEVEL,
+  ALLOW_PRIVATE_UPSTREAMS: env.ALLOW_PRIVATE_UPSTREAMS ?? "true",
+  PRIMARY_BASE_URL: env.PRIMARY_BASE_URL,
+  CONFIG_CACHE_MS: env.CONFIG_CACHE_MS
+}
+
+const configFile = resolve(env.CONFIG_FILE ?? FileConfig.DEFAULT_PATH)
+const port = Number(env.PORT ?? 8787)
+const host = env.HOST ?? "127.0.0.1"
+
+/** The services under the shared app, Node's way. */
+const Services = Layer.mergeAll(
+  FileConfig.layer(configFile),
+  Health.layerMemory,
+  Usage.layerMemory,
+  Layer.sync(Quota.Quota, Quota.makeMemory)
+)
+
+const banner = (url: string) => {
+  const token = bindings.ADMIN_TOKEN
+  return `
+claude-failover (Node) on ${url}
+  admin token:  ${token ?? "(none: set ADMIN_TOKEN to open the admin API)"}
+  Claude Code:  ANTHROPIC_BASE_URL=${url} claude
+  admin page:   ${url}/admin
+  config API:   curl -H "Authorization: Bearer ${token ?? "$ADMIN_TOKEN"}" ${url}/admin/api/config
+  config file:  ${configFile}
+`
+}
+
+const Banner = Layer.effectDiscard(
+  HttpServer.addressWith((address) =>
+    Effect.sync(() => {
+      const url = address._tag === "TcpAddress"
+        ? `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`
+        : `unix:${address.path}`
+      console.log(banner(url))
+    })
+  )
+)
+
+const Main = HttpLayerRouter.serve(Layer.mergeAll(App.app, WebBridge.layer), {
+  disableLogger: true,
+  disableListenLog: true
+}).pipe(
+  Layer.merge(Banner),
+  Layer.provide(Services),
+  Layer.provide(NodeHttpServer.layer(createServer, { port, host })),
+  Layer.provide(Layer.succeed(WorkerEnv, bindings)),
+  Layer.provide(Tracing.layer(Tracing.parseLogLevel(bindings.LOG_LEVEL)))
+)
+
+NodeRuntime.runMain(Layer.launch(Main))

@@ -1,0 +1,4 @@
+import { beforeEach } from "vitest"
+import { resetStorage } from "./cloudflare-test-shim.js"
+
+beforeEach(resetStorage)
