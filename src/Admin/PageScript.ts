@@ -129,7 +129,9 @@ async function refresh() {
 }
 function renderAll() {
   $("#doc-state").textContent = state.doc.stored ? "" : "Nothing is stored yet: the built-in default chain is in force. Any change stores a document.";
-  renderProviders(); renderTokens(); renderEnv(); renderSettings(); renderUsage();
+  // A provider form being filled in is not redrawn (that would wipe what was typed); it redraws on save or cancel.
+  if (!state.adding && !state.editing) renderProviders();
+  renderTokens(); renderEnv(); renderSettings(); renderUsage();
   if (!state.rawDirty) setRaw();
 }
 

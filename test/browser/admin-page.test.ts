@@ -99,6 +99,11 @@ describe("the admin page in Chromium", () => {
     await form.getByRole("button", { name: "Add a row to Model map" }).click()
     await form.getByLabel("Model map: match").fill("claude-*")
     await form.getByLabel("Model map: becomes").fill("fake-model")
+    // A refresh meanwhile (another section's button) must not wipe what was typed.
+    await page.evaluate(`document.getElementById("usage-refresh").click()`) // without scrolling away
+    await poll(() => page.locator("#toast").textContent()).toContain("refreshed")
+    expect(await form.getByLabel("API key").inputValue()).toBe("sk-fake-browser-key-0001")
+    expect(await form.getByLabel("Model map: becomes").inputValue()).toBe("fake-model")
     await shot("04-add-provider-form")
     await form.getByRole("button", { name: "Add provider" }).click()
     await poll(() => page.locator("#provider-list > li").count()).toBe(2)
@@ -111,13 +116,13 @@ describe("the admin page in Chromium", () => {
   it("reorders the chain with the buttons and by dragging", async () => {
     await page.getByRole("button", { name: "Move fake up" }).click()
     await poll(textOf(page.locator("#provider-list > li").first())).toContain("fake")
-    expect(await storedNames()).toEqual(["fake", "anthropic"])
+    await poll(storedNames).toEqual(["fake", "anthropic"])
     await page.locator("#provider-list > li").nth(1).locator(".handle").dragTo(page.locator("#provider-list > li").first())
     await poll(textOf(page.locator("#provider-list > li").first())).toContain("anthropic")
-    expect(await storedNames()).toEqual(["anthropic", "fake"])
+    await poll(storedNames).toEqual(["anthropic", "fake"])
     await page.getByRole("button", { name: "Move fake up" }).click()
     await poll(textOf(page.locator("#provider-list > li").first())).toContain("fake")
-    expect(await storedNames()).toEqual(["fake", "anthropic"])
+    await poll(storedNames).toEqual(["fake", "anthropic"])
     await shot("05-reordered")
   })
 
