@@ -2,10 +2,8 @@ import Anthropic from "@anthropic-ai/sdk"
 import { SELF } from "cloudflare:test"
 import { describe, expect, it } from "vitest"
 import { inject } from "vitest"
-import { anthropicMessage, messagesBody, post, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
+import { anthropicMessage, messagesBody, post, putConfig, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
 
-const client = () =>
-  new Anthropic({ apiKey: "sk-ant-client", baseURL: `http://proxy/t/${TOKEN}`, maxRetries: 0, fetch: (i: string | URL | Request, init?: RequestInit) => SELF.fetch(i, init) })
 
 const bash = { name: "Bash", input_schema: { type: "object" as const, properties: { command: { type: "string" } } } }
 
@@ -33,7 +31,7 @@ describe("a conversation that moves between providers", () => {
       ],
       accessTokens: [{ token: TOKEN }]
     })
-    const first = await client().messages.stream({ model: "claude-sonnet-4-5", max_tokens: 2000, tools: [bash], messages: [{ role: "user", content: "list files" }] }).finalMessage()
+    const first = await sdkClient().messages.stream({ model: "claude-sonnet-4-5", max_tokens: 2000, tools: [bash], messages: [{ role: "user", content: "list files" }] }).finalMessage()
     expect(first.content.map((b) => b.type)).toEqual(["thinking", "tool_use"])
 
     // Turn 2: Anthropic is back (a strict fake that refuses unsigned thinking like the real API).
@@ -42,7 +40,7 @@ describe("a conversation that moves between providers", () => {
       accessTokens: [{ token: TOKEN }]
     })
     const tool = first.content[1] as Anthropic.ToolUseBlock
-    const second = await client().messages.create({
+    const second = await sdkClient().messages.create({
       model: "claude-sonnet-4-5",
       max_tokens: 2000,
       tools: [bash],

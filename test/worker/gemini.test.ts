@@ -2,15 +2,7 @@ import Anthropic from "@anthropic-ai/sdk"
 import { SELF } from "cloudflare:test"
 import { describe, expect, it } from "vitest"
 import fixture from "../fixtures/claude-code-request.json"
-import { putConfig, scenario, type Step, TOKEN } from "./helpers.js"
-
-const client = () =>
-  new Anthropic({
-    apiKey: "sk-ant-client-key",
-    baseURL: `http://proxy/t/${TOKEN}`,
-    maxRetries: 0,
-    fetch: (input: string | URL | Request, init?: RequestInit) => SELF.fetch(input, init)
-  })
+import { putConfig, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
 
 const frame = (payload: unknown) => ({ data: `data: ${JSON.stringify(payload)}\r\n\r\n` })
 
@@ -44,7 +36,7 @@ const chainWithGemini = async (steps: Array<Step>) => {
 describe("gemini-format fallback", () => {
   it("serves a real Claude Code request through the SDK's stream helper, tool call included", async () => {
     const { gemini } = await chainWithGemini([geminiToolStream])
-    const message = await client().messages.stream(fixture as unknown as Anthropic.MessageStreamParams).finalMessage()
+    const message = await sdkClient().messages.stream(fixture as unknown as Anthropic.MessageStreamParams).finalMessage()
     expect(message.stop_reason).toBe("tool_use")
     const tool = message.content.find((b) => b.type === "tool_use") as Anthropic.ToolUseBlock
     expect(tool.name).toBe("Bash")
@@ -65,14 +57,14 @@ describe("gemini-format fallback", () => {
 
   it("returns the thought signature on the next turn's functionCall", async () => {
     const { gemini } = await chainWithGemini([geminiToolStream, { json: { candidates: [{ content: { role: "model", parts: [{ text: "done" }] }, finishReason: "STOP" }] } }])
-    const first = await client().messages.stream({
+    const first = await sdkClient().messages.stream({
       model: "claude-sonnet-4-5",
       max_tokens: 1000,
       tools: [{ name: "Bash", input_schema: { type: "object", properties: { command: { type: "string" } } } }],
       messages: [{ role: "user", content: "list files" }]
     }).finalMessage()
     const tool = first.content.find((b) => b.type === "tool_use") as Anthropic.ToolUseBlock
-    const second = await client().messages.create({
+    const second = await sdkClient().messages.create({
       model: "claude-sonnet-4-5",
       max_tokens: 1000,
       tools: [{ name: "Bash", input_schema: { type: "object", properties: { command: { type: "string" } } } }],

@@ -1,3 +1,4 @@
+import Anthropic from "@anthropic-ai/sdk"
 import { SELF } from "cloudflare:test"
 import { inject } from "vitest"
 
@@ -75,4 +76,13 @@ export const post = (path: string, body: unknown, headers: Record<string, string
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": "sk-ant-client-key", "anthropic-version": "2023-06-01", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body)
+  })
+
+/** The official SDK pointed at the proxy with the test access token in the URL. */
+export const sdkClient = () =>
+  new Anthropic({
+    apiKey: "sk-ant-client-key",
+    baseURL: `http://proxy/t/${TOKEN}`,
+    maxRetries: 0,
+    fetch: (input: string | URL | Request, init?: RequestInit) => SELF.fetch(input, init)
   })

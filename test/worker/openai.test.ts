@@ -2,15 +2,7 @@ import Anthropic from "@anthropic-ai/sdk"
 import { SELF } from "cloudflare:test"
 import { describe, expect, it } from "vitest"
 import fixture from "../fixtures/claude-code-request.json"
-import { putConfig, scenario, type Step, TOKEN } from "./helpers.js"
-
-const client = () =>
-  new Anthropic({
-    apiKey: "sk-ant-client-key",
-    baseURL: `http://proxy/t/${TOKEN}`,
-    maxRetries: 0,
-    fetch: (input: string | URL | Request, init?: RequestInit) => SELF.fetch(input, init)
-  })
+import { putConfig, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
 
 const chunk = (delta: unknown, finish: string | null = null) => ({
   id: "chatcmpl-1",
@@ -48,7 +40,7 @@ const chainWithOpenAi = async (openAiSteps: Array<Step>) => {
 describe("openai-format fallback", () => {
   it("serves a real Claude Code request through the SDK's stream helper, tool call included", async () => {
     const { openai } = await chainWithOpenAi([openAiToolStream])
-    const stream = client().messages.stream(fixture as unknown as Anthropic.MessageStreamParams)
+    const stream = sdkClient().messages.stream(fixture as unknown as Anthropic.MessageStreamParams)
     const message = await stream.finalMessage()
     expect(message.stop_reason).toBe("tool_use")
     expect(message.content.map((b) => b.type)).toEqual(["text", "tool_use"])
@@ -90,7 +82,7 @@ describe("openai-format fallback", () => {
         usage: { prompt_tokens: 10, completion_tokens: 2 }
       }
     }])
-    const message = await client().messages.create({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+    const message = await sdkClient().messages.create({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
     expect(message.content).toEqual([{ type: "text", text: "Hi there" }])
     expect(message.stop_reason).toBe("end_turn")
     expect(message.model).toBe("claude-sonnet-4-5")
