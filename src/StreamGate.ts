@@ -74,15 +74,24 @@ const concat = (a: Uint8Array, b: Uint8Array) => {
  * report an unhandled rejection, so `release` cancels at once only when no read is in flight, and
  * otherwise as soon as that read settles (the upstream sends something or goes away).
  */
+const NOT_YET_VALUE = Symbol("not-yet")
+const NOT_YET = Promise.resolve<typeof NOT_YET_VALUE>(NOT_YET_VALUE)
+
 class TimedReader {
   private inflight: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
   constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {
     reader.closed.catch(() => {}) // an upstream that dies rejects `closed`; the read reports it
   }
 
-  read(ms: number): Promise<ReadableStreamReadResult<Uint8Array> | "timeout"> {
+  async read(ms: number): Promise<ReadableStreamReadResult<Uint8Array> | "timeout"> {
     const read = this.inflight ?? this.reader.read()
     this.inflight = read
+    // Most reads are already satisfied by buffered data: answer those without arming a timer.
+    const ready = await Promise.race([read, NOT_YET])
+    if (ready !== NOT_YET_VALUE) {
+      this.inflight = undefined
+      return ready
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => resolve("timeout"), ms)
       read.then(
@@ -114,10 +123,18 @@ const committed = (
   idleTimeoutMs: number,
   onEnd: (tail: string) => void
 ): ReadableStream<Uint8Array> => {
-  let tail = new Uint8Array(0)
-  const decoder = new TextDecoder()
+  // The last chunks by reference (no copy per chunk); joined and decoded once, at the end.
+  let recent: Array<Uint8Array> = []
+  let recentBytes = 0
   const remember = (chunk: Uint8Array) => {
-    tail = chunk.length >= TAIL_BYTES ? chunk.slice(chunk.length - TAIL_BYTES) : concat(tail, chunk).slice(-TAIL_BYTES)
+    recent.push(chunk)
+    recentBytes += chunk.length
+    while (recent.length > 1 && recentBytes - recent[0]!.length >= TAIL_BYTES) recentBytes -= recent.shift()!.length
+  }
+  const tailText = () => {
+    const joined = concatAll(recent)
+    recent = []
+    return new TextDecoder().decode(joined.length > TAIL_BYTES ? joined.slice(joined.length - TAIL_BYTES) : joined)
   }
   held.forEach(remember)
   let first = true
@@ -143,7 +160,7 @@ const committed = (
         return
       }
       if (result.done) {
-        const text = decoder.decode(tail)
+        const text = tailText()
         if (!endedProperly(text)) {
           controller.enqueue(errorFrame("api_error", "upstream stream ended before message_stop"))
         }
