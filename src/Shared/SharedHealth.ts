@@ -1,8 +1,9 @@
 /**
  * Health and usage shared across isolates through the SharedState Durable Object. Every isolate
  * keeps deciding from memory (no call on the request path): it queues what it saw, and after each
- * request `flush` sends the queue in the background (`ctx.waitUntil`) and brings back the breaker
- * states all isolates built together. A provider another isolate found failing is skipped here too.
+ * request `flush` sends the queue in the background (`ctx.waitUntil`) — at once when it holds a
+ * failure, otherwise at most every few seconds — and brings back the breaker states all isolates
+ * built together. A provider another isolate found failing is skipped here too.
  * If the Durable Object cannot be reached, the local state goes on working alone.
  */
 import { Context, Effect, Layer, Option } from "effect"
@@ -27,6 +28,8 @@ export class SharedSync extends Context.Tag("claude-failover/SharedSync")<Shared
 }>() {}
 
 const MAX_QUEUE = 1_000
+/** Successes and usage are sent at most this often per isolate; a failure goes out at once. */
+const FLUSH_EVERY_MS = 5_000
 
 export const make = (stub: SharedStub, startedAt: number) => {
   const localHealth = makeHealthMemory()
@@ -35,6 +38,7 @@ export const make = (stub: SharedStub, startedAt: number) => {
   let healthQueue: Array<HealthEvent> = []
   let usageQueue: Array<UsageBuckets.UsageDelta> = []
   let inFlight = false
+  let lastFlush = 0
 
   const queueHealth = (e: HealthEvent) => {
     if (healthQueue.length < MAX_QUEUE) healthQueue.push(e)
@@ -79,7 +83,11 @@ export const make = (stub: SharedStub, startedAt: number) => {
       }),
     reset: (name) =>
       Effect.zipRight(
-        localHealth.reset(name),
+        Effect.zipRight(
+          localHealth.reset(name),
+          // Events not sent yet describe the state being reset: drop them too.
+          Effect.sync(() => void (healthQueue = name === undefined ? [] : healthQueue.filter((e) => e.name !== name)))
+        ),
         Effect.tryPromise(() => stub.resetHealth(name)).pipe(
           Effect.tap(() =>
             Effect.sync(() => {
@@ -125,6 +133,9 @@ export const make = (stub: SharedStub, startedAt: number) => {
 
   const flush: Effect.Effect<void> = Effect.gen(function*() {
     if (inFlight) return
+    const urgent = healthQueue.some((e) => e.kind === "failure")
+    if (!urgent && Date.now() - lastFlush < FLUSH_EVERY_MS) return
+    lastFlush = Date.now()
     const report: Report = { health: healthQueue, usage: usageQueue }
     healthQueue = []
     usageQueue = []

@@ -43,3 +43,24 @@ describe("shared health when the Durable Object is unreachable", () => {
       expect(yield* s.health.openUntil("p")).toBe(openUntil)
     }))
 })
+
+describe("reporting to the shared state", () => {
+  it.live("sends a failure at once but successes at most every few seconds", () =>
+    Effect.gen(function*() {
+      let reports = 0
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: () => (reports++, Promise.resolve({})) }
+      const s = SharedHealth.make(stub, Date.now())
+      const settle = Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      yield* s.health.success("p")
+      yield* s.sync.flush
+      yield* settle
+      yield* s.health.success("p")
+      yield* s.sync.flush
+      yield* settle
+      expect(reports).toBe(1)
+      yield* s.health.failure("p", info, cooldown)
+      yield* s.sync.flush
+      yield* settle
+      expect(reports).toBe(2)
+    }))
+})

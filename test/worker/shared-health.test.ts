@@ -67,6 +67,6 @@ describe("health shared through the Durable Object", () => {
     }
     expect(usage.hourly.scope).toBe("deployment")
     expect(usage.hourly.hours).toHaveLength(24)
-    expect(usage.hourly.totals["provider:backup"]?.requests).toBe(1)
+    expect(usage.hourly.totals["provider:primary"]).toMatchObject({ requests: 1, failovers: 1 })
   })
 })
