@@ -59,10 +59,10 @@ const readBody = (web: Request) =>
     return new Uint8Array(buffer)
   })
 
-const parseMessages = (body: Uint8Array): Either.Either<MessagesRequest, InvalidRequest> => {
+const parseMessages = (text: string): Either.Either<MessagesRequest, InvalidRequest> => {
   let json: unknown
   try {
-    json = JSON.parse(new TextDecoder().decode(body))
+    json = JSON.parse(text)
   } catch {
     return Either.left(invalid("request body is not valid JSON"))
   }
@@ -138,8 +138,12 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
     const { requestId, path, route, token, direct, snapshot } = ctx
     let body: Uint8Array | undefined
     let json: MessagesRequest | undefined
+    let bodyText: string | undefined
     if (web.method !== "GET" && web.method !== "HEAD") body = yield* readBody(web)
-    if (route !== "other") json = yield* parseMessages(body ?? new Uint8Array())
+    if (route !== "other") {
+      bodyText = new TextDecoder().decode(body ?? new Uint8Array())
+      json = yield* parseMessages(bodyText)
+    }
 
     if (token !== undefined && !snapshot.tokens.has(token)) return yield* Effect.fail(refuse(401, "invalid access token"))
     const validToken = token !== undefined
@@ -193,6 +197,7 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       headers: web.headers,
       body,
       json,
+      bodyText,
       stream: json?.stream === true
     }
     const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined

@@ -23,6 +23,8 @@ export interface UpstreamRequest {
   readonly body: Uint8Array | undefined
   /** the decoded Messages request for /v1/messages and count_tokens */
   readonly json: MessagesRequest | undefined
+  /** `body` as text, when it was already decoded to parse `json` (so it is not decoded twice) */
+  readonly bodyText?: string | undefined
   readonly stream: boolean
 }
 

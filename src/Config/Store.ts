@@ -90,7 +90,8 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
   const snapshot: Effect.Effect<Snapshot> = Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     if (current !== undefined && now - loadedAt < options.cacheMs) return current
-    const result = yield* Effect.either(load)
+    // Only a KV read is worth a span (and a log line); a cache hit is a memory read.
+    const result = yield* Effect.either(load.pipe(Effect.withSpan("ConfigStore.load")))
     if (Either.isLeft(result)) {
       yield* Effect.logWarning(result.left.message)
       return current ?? fallback
@@ -103,7 +104,7 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
     current = parsed.right
     loadedAt = now
     return current
-  }).pipe(Effect.withSpan("ConfigStore.snapshot"))
+  })
 
   const read = Effect.flatMap(load, (text) => {
     const parsed = parse(text)

@@ -41,7 +41,7 @@ const prepare = (
     return { body: (stripCch ? Conversation.stripBillingCch(text) : undefined) ?? text, json: edited }
   }
   if (!stripCch || request.body === undefined) return { body: request.body, json }
-  const text = Conversation.stripBillingCch(decoder.decode(request.body))
+  const text = Conversation.stripBillingCch(request.bodyText ?? decoder.decode(request.body))
   return { body: text === undefined ? request.body : encoder.encode(text), json }
 }
 
