@@ -51,10 +51,13 @@ export const Routes = HttpLayerRouter.use((router) =>
 /** The proxy routes, the admin API and the page (Admin/Http.ts), given the app's services: what every runtime shares. */
 export const app = Layer.mergeAll(Routes, Admin.layer)
 
+/**
+ * The Worker's services, given the Worker bindings. Health and usage are shared across isolates
+ * through the SHARED Durable Object when it is bound.
+ */
+export const services = Layer.mergeAll(ConfigStore.layerKv, SharedHealth.layer, Quota.layer)
+
 /** The app with the Worker's services, given the Worker bindings. */
-export const layer = app.pipe(
-  // Health and usage are shared across isolates through the SHARED Durable Object when it is bound.
-  Layer.provide(Layer.mergeAll(ConfigStore.layerKv, SharedHealth.layer, Quota.layer))
-)
+export const layer = app.pipe(Layer.provide(services))
 
 export { WorkerEnv }

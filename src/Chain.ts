@@ -142,4 +142,4 @@ export const run = (
       failedOver: failed.slice(0, -1)
     }
     return yield* Effect.fail(failure)
-  }).pipe(Effect.withSpan("Chain.run"))
+  }).pipe(Effect.withSpan("Chain.run", { captureStackTrace: false }))

@@ -59,7 +59,7 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
       gated(request).pipe(
         Effect.tap((reply) => Effect.annotateCurrentSpan("status", reply.status)),
         Effect.tapError((error) => Effect.annotateCurrentSpan({ error: error._tag, ...("status" in error ? { status: error.status } : {}) })),
-        Effect.withSpan("Provider.send", { attributes: { provider: config.name, format: config.format } })
+        Effect.withSpan("Provider.send", { attributes: { provider: config.name, format: config.format }, captureStackTrace: false })
       )
   }
 }

@@ -3,7 +3,7 @@
  * once, pick the chain from the config snapshot, run it, and answer with the upstream's bytes or an
  * Anthropic-shaped error.
  */
-import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpServerRequest } from "@effect/platform"
 import { Duration, Effect, Either, Fiber, Option, ParseResult, Runtime, Schema } from "effect"
 import * as Chain from "./Chain.js"
 import { type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
@@ -246,10 +246,11 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
     return Reply.fromReply(r.reply, r.provider, p.request.requestId, cors)
   })
 
-export const handle = Effect.gen(function*() {
-  const serverRequest = yield* HttpServerRequest.HttpServerRequest
-  const web = serverRequest.source
-  if (!(web instanceof Request)) return yield* Effect.dieMessage("expected a web Request")
+/**
+ * One proxied request, from the web Request to the answer. The Worker runs it directly (no router in
+ * front: it is the hot path); `handle` serves the same program as a router route (Node, tests).
+ */
+export const respond = (web: Request) => Effect.gen(function*() {
   const requestId = `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
   const url = new URL(web.url)
   const { path: fullPath, token: pathToken } = splitTokenPath(url.pathname)
@@ -257,13 +258,18 @@ export const handle = Effect.gen(function*() {
   const path = direct?.path ?? fullPath
   const token = pathToken ?? web.headers.get("x-failover-token") ?? undefined
   const route = routeOf(web.method, path)
-  yield* Effect.annotateCurrentSpan({ request_id: requestId, route: path, ...(direct ? { direct: direct.host } : {}) })
+  yield* Effect.annotateCurrentSpan({
+    request_id: requestId,
+    "http.request.method": web.method,
+    route: path,
+    ...(direct ? { direct: direct.host } : {})
+  })
 
   const snapshot = yield* (yield* ConfigStore).snapshot
   const origin = web.headers.get("origin")
   const allowedOrigins = snapshot.document.settings.allowedOrigins
   if (web.method === "OPTIONS") {
-    return HttpServerResponse.empty({ status: 204, headers: Cors.preflightHeaders(origin, allowedOrigins) })
+    return { status: 204, headers: Cors.preflightHeaders(origin, allowedOrigins), body: null } satisfies Reply.Answer
   }
   const cors = Cors.responseHeaders(origin, allowedOrigins)
 
@@ -272,31 +278,31 @@ export const handle = Effect.gen(function*() {
     yield* Effect.annotateCurrentSpan({ outcome: planned.left._tag })
 
     const retryAfter = planned.left._tag === "InvalidRequest" ? planned.left.retryAfterSeconds : undefined
-    return Reply.toResponse(Reply.ownError(planned.left, requestId, retryAfter === undefined ? cors : { ...cors, "retry-after": String(retryAfter) }))
+    return Reply.ownError(planned.left, requestId, retryAfter === undefined ? cors : { ...cors, "retry-after": String(retryAfter) })
   }
   const { refusal, request } = planned.right
   if (refusal !== undefined) {
     // Nothing may serve it: count_tokens still gets an estimate and /v1/models the configured names
     // (neither reveals a secret nor costs an upstream call).
     const local = localAnswer(route, web.method, path, request.json, snapshot, requestId, cors)
-    return Reply.toResponse(local ?? Reply.ownError(refusal, requestId, cors))
+    return local ?? Reply.ownError(refusal, requestId, cors)
   }
   const run = execute(planned.right, snapshot, cors).pipe(
     // Report what this request saw to the shared health, in the background.
     Effect.tap(() => Effect.flatMap(Effect.serviceOption(SharedSync), Option.match({ onNone: () => Effect.void, onSome: (s) => s.flush }))),
     Effect.annotateSpans("request_id", requestId)
   )
-  if (!planned.right.request.stream) return Reply.toResponse(yield* run)
+  if (!planned.right.request.stream) return yield* run
 
   // A stream: if no answer is ready within keepAliveMs, start the client's stream with pings.
   const keepAliveMs = snapshot.document.settings.stream.keepAliveMs
   const fiber = yield* Effect.forkDaemon(run)
   const early = yield* Fiber.join(fiber).pipe(Effect.timeout(Duration.millis(keepAliveMs)), Effect.option)
-  if (Option.isSome(early)) return Reply.toResponse(early.value)
+  if (Option.isSome(early)) return early.value
   yield* Effect.annotateCurrentSpan("keep_alive", true)
   const runtime = yield* Effect.runtime<never>()
   const later = Runtime.runPromise(runtime)(Fiber.join(fiber))
-  return Reply.toResponse({
+  return {
     status: 200,
     headers: {
       ...cors,
@@ -306,5 +312,22 @@ export const handle = Effect.gen(function*() {
       "x-request-id": requestId
     },
     body: KeepAlive.stream(later, keepAliveMs)
-  })
-}).pipe(Effect.withSpan("Proxy.request"))
+  } satisfies Reply.Answer
+}).pipe(
+  Effect.tap((answer) => Effect.annotateCurrentSpan("http.response.status_code", answer.status)),
+  // The request's own line in the logs: a server span, so it is logged at info (children at debug).
+  Effect.withSpan("Proxy.request", { kind: "server", captureStackTrace: false })
+)
+
+/** The Worker's entry for `/v1/*` and the direct routes: a web Request in, a web Response out. */
+export const serve = (web: Request) => Effect.map(respond(web), Reply.toWeb)
+
+/** The same program as a router route. */
+export const handle = Effect.gen(function*() {
+  const web = (yield* HttpServerRequest.HttpServerRequest).source
+  if (!(web instanceof Request)) return yield* Effect.dieMessage("expected a web Request")
+  return Reply.toResponse(yield* respond(web))
+})
+
+/** Paths `serve` answers (the rest goes to the router): `/v1/*`, `/openai/*`, `/gemini/*`, each also under `/t/<token>`. */
+export const isProxyPath = (pathname: string): boolean => /^(?:\/t\/[^/]+)?\/(?:v1|openai|gemini)\//.test(pathname)

@@ -60,6 +60,10 @@ export const fromFailure = (failure: Chain.ChainFailure, requestId: string, extr
   }
 }
 
+/** As a web Response (the Worker's fast path). */
+export const toWeb = (answer: Answer): Response => new Response(answer.body, { status: answer.status, headers: answer.headers })
+
+/** As a platform response (router routes). */
 export const toResponse = (answer: Answer) =>
   answer.body instanceof ReadableStream || answer.body === null
     ? HttpServerResponse.raw(answer.body, { status: answer.status, headers: answer.headers })

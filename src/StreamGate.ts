@@ -235,7 +235,7 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
       cancelled = true
       reader.release()
     })
-  }).pipe(Effect.withSpan("StreamGate.gate", { attributes: { provider: options.provider } }))
+  }).pipe(Effect.withSpan("StreamGate.gate", { attributes: { provider: options.provider }, captureStackTrace: false }))
 
 const typeOf = (data: string): string | undefined => {
   const m = /"type"\s*:\s*"([a-z_]+)"/.exec(data)

@@ -1,6 +1,7 @@
 /**
- * Spans become one JSON log line each, written when the span ends (name, trace, duration, outcome
- * and attributes). Logs go out as JSON lines too. Header attributes are kept only from an allow-list:
+ * Spans become JSON log lines, written when the span ends (name, trace, duration, outcome and
+ * attributes): a request's server span at info, the spans inside it at debug, any failed span at
+ * warning. Logs go out as JSON lines too. Header attributes are kept only from an allow-list:
  * the platform's request span records request headers, and a secret must never reach the logs.
  */
 import { Cause, Exit, Layer, Logger, LogLevel, Option, Tracer } from "effect"
@@ -28,12 +29,12 @@ export type LineSink = (line: string) => void
 
 class JsonSpan implements Tracer.Span {
   readonly _tag = "Span"
-  readonly spanId = hex(8)
-  readonly traceId: string
   readonly sampled = true
   status: Tracer.SpanStatus
   readonly attributes = new Map<string, unknown>()
   links: ReadonlyArray<Tracer.SpanLink>
+  // Ids are drawn only when something reads them (a logged line, a child's line): most spans are not logged.
+  private ids: { span?: string; trace?: string } = {}
 
   constructor(
     readonly name: string,
@@ -45,15 +46,23 @@ class JsonSpan implements Tracer.Span {
     private readonly sink: LineSink,
     private readonly minimum: LogLevel.LogLevel
   ) {
-    this.traceId = Option.isSome(parent) ? parent.value.traceId : hex(16)
     this.status = { _tag: "Started", startTime }
     this.links = links
+  }
+
+  get spanId(): string {
+    return this.ids.span ??= hex(8)
+  }
+
+  get traceId(): string {
+    return this.ids.trace ??= Option.isSome(this.parent) ? this.parent.value.traceId : hex(16)
   }
 
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
     this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
     const failed = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
-    const level = failed ? LogLevel.Warning : LogLevel.Info
+    // One line per request at info (its server span); the steps inside it at debug, unless they failed.
+    const level = failed ? LogLevel.Warning : this.kind === "server" || Option.isNone(this.parent) ? LogLevel.Info : LogLevel.Debug
     if (LogLevel.lessThan(level, this.minimum)) return
     const line: Record<string, unknown> = {
       level: level.label.toLowerCase(),

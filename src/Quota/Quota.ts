@@ -35,7 +35,7 @@ export const makeDurable = (namespace: DurableObjectNamespace): Quota["Type"] =>
           )
         )
       )
-    }).pipe(Effect.withSpan("Quota.take"))
+    }).pipe(Effect.withSpan("Quota.take", { captureStackTrace: false }))
 })
 
 export const makeMemory = (): Quota["Type"] => {

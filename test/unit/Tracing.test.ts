@@ -25,6 +25,28 @@ describe("span log lines", () => {
       expect(JSON.parse(line)).toMatchObject({ "url.path": "/t/<redacted>/v1/messages", "http.request.header.user-agent": "claude-cli/2.1" })
     }))
 
+  it.effect("writes one line per request at info: its server span; inner spans at debug, failed ones at warning", () =>
+    Effect.gen(function*() {
+      const run = (level: LogLevel.LogLevel) =>
+        Effect.gen(function*() {
+          const lines: Array<string> = []
+          yield* Effect.void.pipe(
+            Effect.withSpan("Chain.run"),
+            Effect.zipRight(Effect.fail("boom").pipe(Effect.withSpan("Provider.send"), Effect.ignore)),
+            Effect.withSpan("Proxy.request", { kind: "server" }),
+            Effect.withTracer(makeTracer((l) => lines.push(l), level))
+          )
+          return lines.map((l) => JSON.parse(l) as { span: string; level: string; parent_id?: string; span_id: string; trace_id: string })
+        })
+      const info = yield* run(LogLevel.Info)
+      expect(info.map((l) => [l.span, l.level])).toEqual([["Provider.send", "warn"], ["Proxy.request", "info"]])
+      const debug = yield* run(LogLevel.Debug)
+      expect(debug.map((l) => [l.span, l.level])).toEqual([["Chain.run", "debug"], ["Provider.send", "warn"], ["Proxy.request", "info"]])
+      const root = debug[2]!
+      for (const child of debug.slice(0, 2)) expect(child).toMatchObject({ parent_id: root.span_id, trace_id: root.trace_id })
+      expect(root.trace_id).toMatch(/^[0-9a-f]{32}$/)
+    }))
+
   it("leaves other values alone", () => {
     expect(redactValue("/v1/messages")).toBe("/v1/messages")
     expect(redactValue(42)).toBe(42)
