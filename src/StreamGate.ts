@@ -109,6 +109,17 @@ class TimedReader {
     })
   }
 
+  /** A read with no timeout of its own (the committed stream has one watchdog for the whole stream). */
+  next(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const read = this.inflight ?? this.reader.read()
+    this.inflight = read
+    const settled = () => {
+      if (this.inflight === read) this.inflight = undefined
+    }
+    read.then(settled, settled)
+    return read
+  }
+
   release(): void {
     const cancel = () => void this.reader.cancel().catch(() => {})
     if (this.inflight === undefined) cancel()
@@ -116,7 +127,11 @@ class TimedReader {
   }
 }
 
-/** The committed stream: the held bytes first, then the rest with the idle timeout and truncation guard. */
+/**
+ * The committed stream: the held bytes first, then the rest with the idle timeout and truncation guard.
+ * Per chunk this does only what it must (one read, one enqueue, a timestamp); the idle timeout is one
+ * watchdog timer per stream that looks at how long the pending read has waited, not a timer per read.
+ */
 const committed = (
   reader: TimedReader,
   held: ReadonlyArray<Uint8Array>,
@@ -137,41 +152,66 @@ const committed = (
     return new TextDecoder().decode(joined.length > TAIL_BYTES ? joined.slice(joined.length - TAIL_BYTES) : joined)
   }
   held.forEach(remember)
+
+  let ended = false
+  /** when the pending upstream read began; 0 while none is pending (a slow client is not an idle upstream) */
+  let readingSince = 0
+  let watchdog: ReturnType<typeof setTimeout> | undefined
+  let output: ReadableStreamDefaultController<Uint8Array> | undefined
+  const end = (frame?: Uint8Array) => {
+    if (ended) return
+    ended = true
+    if (watchdog !== undefined) clearTimeout(watchdog)
+    if (frame !== undefined) output?.enqueue(frame)
+    output?.close()
+  }
+  const watch = (ms: number) => {
+    watchdog = setTimeout(() => {
+      if (ended) return
+      const waited = readingSince === 0 ? 0 : Date.now() - readingSince
+      if (waited < idleTimeoutMs) return watch(idleTimeoutMs - waited)
+      end(errorFrame("timeout_error", `upstream sent nothing for ${idleTimeoutMs} ms`))
+      reader.release()
+    }, ms)
+  }
+
   let first = true
   return new ReadableStream<Uint8Array>({
+    start: (controller) => {
+      output = controller
+    },
     pull: async (controller) => {
       if (first) {
         first = false
         for (const chunk of held) controller.enqueue(chunk)
+        watch(idleTimeoutMs)
         return
       }
-      let result: ReadableStreamReadResult<Uint8Array> | "timeout"
+      if (ended) return
+      readingSince = Date.now()
+      let result: ReadableStreamReadResult<Uint8Array>
       try {
-        result = await reader.read(idleTimeoutMs)
+        result = await reader.next()
       } catch (cause) {
-        controller.enqueue(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
-        controller.close()
+        end(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
         return
       }
-      if (result === "timeout") {
-        controller.enqueue(errorFrame("timeout_error", `upstream sent nothing for ${idleTimeoutMs} ms`))
-        controller.close()
-        reader.release()
-        return
-      }
+      readingSince = 0
+      if (ended) return
       if (result.done) {
         const text = tailText()
-        if (!endedProperly(text)) {
-          controller.enqueue(errorFrame("api_error", "upstream stream ended before message_stop"))
-        }
         onEnd(text)
-        controller.close()
+        end(endedProperly(text) ? undefined : errorFrame("api_error", "upstream stream ended before message_stop"))
         return
       }
       remember(result.value)
       controller.enqueue(result.value)
     },
-    cancel: () => reader.release()
+    cancel: () => {
+      ended = true
+      if (watchdog !== undefined) clearTimeout(watchdog)
+      reader.release()
+    }
   }, { highWaterMark: 0 })
 }
 

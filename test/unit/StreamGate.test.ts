@@ -49,6 +49,48 @@ describe("StreamGate", () => {
       expect(Exit.isFailure(exit)).toBe(true)
     }))
 
+  it.live("ends a committed stream whose upstream goes quiet past the idle timeout with a timeout error", () =>
+    Effect.gen(function*() {
+      let sent = 0
+      const stalling = new ReadableStream<Uint8Array>({
+        pull: (c) => sent++ === 0 ? c.enqueue(enc.encode(start + text)) : new Promise<void>(() => {}) // then silence
+      })
+      const started = Date.now()
+      const { body } = yield* StreamGate.gate(stalling, { ...options, idleTimeoutMs: 150 })
+      const out = yield* Effect.promise(() => new Response(body).text())
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+      const checked = checkAnthropicStream(out)
+      expect(checked.end).toBe("error")
+      expect(checked.error?.type).toBe("timeout_error")
+      expect(out.startsWith(start + text)).toBe(true)
+    }))
+
+  it.live("does not count a slow client's pauses as an idle upstream", () =>
+    Effect.gen(function*() {
+      const chunks = [start + text, sse("content_block_delta", { index: 0, delta: { type: "text_delta", text: " there" } }),
+        sse("content_block_stop", { index: 0 }) +
+        sse("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 2 } }) + sse("message_stop")]
+      let i = 0
+      const upstream = new ReadableStream<Uint8Array>({
+        pull: (c) => {
+          if (i < chunks.length) c.enqueue(enc.encode(chunks[i++]!))
+          else c.close()
+        }
+      }, { highWaterMark: 0 })
+      const { body } = yield* StreamGate.gate(upstream, { ...options, idleTimeoutMs: 100 })
+      const reader = body.getReader()
+      let out = ""
+      for (;;) {
+        // The client takes longer between reads than the idle timeout; the upstream always has data.
+        yield* Effect.sleep("250 millis")
+        const r = yield* Effect.promise(() => reader.read())
+        if (r.done) break
+        out += new TextDecoder().decode(r.value)
+      }
+      expect(out).toBe(chunks.join(""))
+      expect(checkAnthropicStream(out).error).toBeUndefined()
+    }))
+
   it.live("lets a non-failover error (invalid request) through to the client", () =>
     Effect.gen(function*() {
       const err = sse("error", { error: { type: "invalid_request_error", message: "prompt is too long" } })
