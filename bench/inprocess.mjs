@@ -33,7 +33,11 @@ export const IN_PROCESS_DEFAULTS = {
 export const bundleForNode = async (dir, root = repoRoot) => {
   const shim = fileURLToPath(new URL("./shim/cloudflare-workers.mjs", import.meta.url))
   await esbuild.build({
-    entryPoints: { worker: join(root, "src/index.ts"), openai: join(root, "src/formats/openai/index.ts") },
+    entryPoints: {
+      worker: join(root, "src/index.ts"),
+      openai: join(root, "src/formats/openai/index.ts"),
+      translator: join(root, "src/formats/StreamTranslator.ts")
+    },
     outdir: dir,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -48,7 +52,7 @@ export const bundleForNode = async (dir, root = repoRoot) => {
       }
     }]
   })
-  return { worker: join(dir, "worker.mjs"), openai: join(dir, "openai.mjs") }
+  return { worker: join(dir, "worker.mjs"), openai: join(dir, "openai.mjs"), translator: join(dir, "translator.mjs") }
 }
 
 const memoryKv = () => {
@@ -197,13 +201,14 @@ export const measureCpu = async (targets, w, { requests, warmup, blocks, profile
 }
 
 /**
- * The OpenAI stream transformer as the proxy uses it (adapter.translate(...).streamResponse(), piped),
+ * The OpenAI stream transformer as the proxy uses it (translateBody over adapter.translate(...).streamTranslator()),
  * fed one upstream event per chunk (the worst case: no batching to amortise per-chunk costs):
- * upstream events per CPU-second. The same chunks through an identity TransformStream give the
- * stream plumbing's own cost, so the translation's share can be told apart.
+ * upstream events per CPU-second. The same chunks through an identity translator give the stream
+ * plumbing's own cost, so the translation's share can be told apart.
  */
 export const measureTransformer = async (bundle, totalEvents) => {
   const { OpenAiFormat } = await import(pathToFileURL(bundle.openai).href)
+  const { translateBody } = await import(pathToFileURL(bundle.translator).href)
   const request = JSON.parse(new TextDecoder().decode(P.claudeCodeBody(true)))
   const translation = OpenAiFormat.translate(request, {
     provider: { name: "bench", baseUrl: `${UPSTREAM}/openai`, apiKey: "sk-bench" },
@@ -211,10 +216,10 @@ export const measureTransformer = async (bundle, totalEvents) => {
   })
   const frames = P.openaiToolCallStream(1000, 1000)
   const chunks = P.group(frames, 1)
-  const identity = () => new TransformStream({ transform: (chunk, controller) => controller.enqueue(chunk) })
-  const makers = { translated: () => translation.streamResponse(), plumbing: identity }
+  const identity = () => ({ push: (chunk) => chunk, end: () => undefined })
+  const makers = { translated: () => translation.streamTranslator(), plumbing: identity }
   const once = async (make) => {
-    const bytes = await drain(new Response(streamOf(chunks).pipeThrough(make())))
+    const bytes = await drain(new Response(translateBody(streamOf(chunks), make())))
     if (bytes === 0) throw new Error("the transformer produced nothing")
   }
   for (const make of Object.values(makers)) for (let i = 0; i < 3; i++) await once(make)
@@ -253,7 +258,9 @@ export const runInProcess = async (options = {}) => {
   const realFetch = globalThis.fetch
   const realLog = console.log
   try {
-    const bundle = o.prebuilt === true ? { worker: join(dir, "worker.mjs"), openai: join(dir, "openai.mjs") } : await bundleForNode(dir, o.root)
+    const bundle = o.prebuilt === true
+      ? { worker: join(dir, "worker.mjs"), openai: join(dir, "openai.mjs"), translator: join(dir, "translator.mjs") }
+      : await bundleForNode(dir, o.root)
     globalThis.fetch = memoryUpstream({ streamEvents: o.streamEvents })
     // Log lines are still built (their cost is the Worker's), just not written to the terminal.
     console.log = () => {}

@@ -90,6 +90,7 @@ export {
 export { GeminiFormat } from "./formats/gemini/index.js"
 export { OpenAiFormat } from "./formats/openai/index.js"
 export { encodeEvent, encodeEvents, SseParser, type SseEvent } from "./formats/Sse.js"
+export { type StreamTranslator, toTransformStream, translateBody } from "./formats/StreamTranslator.js"
 
 // -------------------------------------------------------------------------------- Anthropic shapes
 

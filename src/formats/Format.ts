@@ -5,6 +5,7 @@
  * provider chain does that from the HTTP status.
  */
 import type { ErrorType, MessageResponse, MessagesRequest } from "./anthropic/Messages.js"
+import type { StreamTranslator } from "./StreamTranslator.js"
 
 /** The provider fields a translator may read (a subset of the config document's provider). */
 export interface TranslateProvider {
@@ -40,9 +41,12 @@ export interface Translation {
   /** A 2xx non-streaming upstream body (parsed JSON) -> Anthropic message. Throws TranslationError. */
   readonly response: (json: unknown) => MessageResponse
   /**
-   * A 2xx streaming upstream body -> Anthropic SSE bytes. Upstream errors and garbage inside the
-   * stream become an `event: error` frame; the stream never ends silently without message_stop or error.
+   * A 2xx streaming upstream body -> Anthropic SSE bytes, chunk by chunk (run by `translateBody`).
+   * Upstream errors and garbage inside the stream become an `event: error` frame; the stream never
+   * ends silently without message_stop or error.
    */
+  readonly streamTranslator: () => StreamTranslator
+  /** The same translation as a TransformStream, for code that pipes. */
   readonly streamResponse: () => TransformStream<Uint8Array, Uint8Array>
 }
 

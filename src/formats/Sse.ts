@@ -40,20 +40,27 @@ export class SseParser {
       this.pendingCr = false
     }
     const buf = this.buffer.length > 0 ? this.buffer + text.slice(start) : text.slice(start)
-    let lineStart = 0
     const n = buf.length
-    for (let i = 0; i < n; i++) {
-      const c = buf.charCodeAt(i)
-      if (c !== 10 && c !== 13) continue
-      this.line(buf.slice(lineStart, i), out)
-      if (c === 13) {
-        if (i + 1 < n) {
-          if (buf.charCodeAt(i + 1) === 10) i++
+    // Line ends are found with indexOf (native), not a loop over every character; "\r" is looked
+    // for only when the text has one (most upstreams end lines with "\n" alone).
+    const hasCr = buf.indexOf("\r") !== -1
+    let lineStart = 0
+    while (lineStart < n) {
+      let end = buf.indexOf("\n", lineStart)
+      if (hasCr) {
+        const cr = buf.indexOf("\r", lineStart)
+        if (cr !== -1 && (end === -1 || cr < end)) end = cr
+      }
+      if (end === -1) break
+      this.line(buf.slice(lineStart, end), out)
+      if (buf.charCodeAt(end) === 13) {
+        if (end + 1 < n) {
+          if (buf.charCodeAt(end + 1) === 10) end++
         } else {
           this.pendingCr = true
         }
       }
-      lineStart = i + 1
+      lineStart = end + 1
     }
     this.buffer = lineStart < n ? buf.slice(lineStart) : ""
     return out
@@ -78,13 +85,36 @@ export class SseParser {
 
 const encoder = new TextEncoder()
 
+interface DeltaFrame {
+  readonly type: "content_block_delta"
+  readonly index: number
+  readonly delta: { readonly type: string; readonly text?: unknown; readonly partial_json?: unknown; readonly thinking?: unknown }
+}
+
+const isDeltaFrame = (event: { readonly type: string }): event is DeltaFrame => event.type === "content_block_delta"
+
+/**
+ * One frame's text. The deltas (nearly every frame of a stream) are written directly, with the same
+ * bytes JSON.stringify gives for the object (same key order), without walking the object.
+ */
+const frameText = (event: { readonly type: string }): string => {
+  if (isDeltaFrame(event)) {
+    const { delta, index } = event
+    const head = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":`
+    if (delta.type === "text_delta" && typeof delta.text === "string") return `${head}"text_delta","text":${JSON.stringify(delta.text)}}}\n\n`
+    if (delta.type === "input_json_delta" && typeof delta.partial_json === "string") return `${head}"input_json_delta","partial_json":${JSON.stringify(delta.partial_json)}}}\n\n`
+    if (delta.type === "thinking_delta" && typeof delta.thinking === "string") return `${head}"thinking_delta","thinking":${JSON.stringify(delta.thinking)}}}\n\n`
+  }
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+}
+
 /** One Anthropic frame: the event name always equals `data.type` (clients drop frames without it). */
-export const encodeEvent = (event: { readonly type: string }): Uint8Array =>
-  encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+export const encodeEvent = (event: { readonly type: string }): Uint8Array => encoder.encode(frameText(event))
 
 /** Several frames in one chunk (one enqueue per upstream chunk, not per event). */
 export const encodeEvents = (events: ReadonlyArray<{ readonly type: string }>): Uint8Array => {
+  if (events.length === 1) return encoder.encode(frameText(events[0]!))
   let s = ""
-  for (const e of events) s += `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`
+  for (const e of events) s += frameText(e)
   return encoder.encode(s)
 }

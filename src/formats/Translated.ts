@@ -12,6 +12,7 @@ import { safeAnswerHeaders } from "../UpstreamHeaders.js"
 import * as UsageTap from "../UsageTap.js"
 import { errorBody } from "./anthropic/Messages.js"
 import { type FormatAdapter, TranslationError } from "./Format.js"
+import { translateBody } from "./StreamTranslator.js"
 
 export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: FormatAdapter) =>
 (request: UpstreamRequest): Effect.Effect<UpstreamReply, ProviderError> => {
@@ -35,7 +36,7 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: For
             return Effect.succeed({
               status: 200,
               headers: new Headers({ "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" }),
-              body: response.body.pipeThrough(translation.streamResponse())
+              body: translateBody(response.body, translation.streamTranslator())
             })
           }
           return Effect.tryPromise({

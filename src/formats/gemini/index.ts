@@ -5,7 +5,7 @@ import type { FormatAdapter, TranslateContext, Translation } from "../Format.js"
 import type { MessagesRequest } from "../anthropic/Messages.js"
 import { toGeminiRequest } from "./request.js"
 import { mapGeminiError, toAnthropicMessage } from "./response.js"
-import { geminiStream } from "./stream.js"
+import { geminiStream, geminiStreamTranslator } from "./stream.js"
 
 /** `{base}/v1beta/models/{model}:generateContent`, or the SSE stream variant. */
 export const geminiUrl = (baseUrl: string, model: string, stream: boolean): string => {
@@ -36,6 +36,11 @@ const translate = (request: MessagesRequest, ctx: TranslateContext): Translation
     body: JSON.stringify(toGeminiRequest(request, ctx)),
     stream,
     response: (json) => toAnthropicMessage(json, request.model),
+    streamTranslator: () =>
+      geminiStreamTranslator({
+        model: request.model,
+        mapError: (status, bodyText) => mapGeminiError(status, bodyText, request.max_tokens)
+      }),
     streamResponse: () =>
       geminiStream({
         model: request.model,

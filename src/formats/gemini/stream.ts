@@ -8,6 +8,7 @@
  */
 import type { ErrorType, StreamEvent } from "../anthropic/Messages.js"
 import { encodeEvents, SseParser } from "../Sse.js"
+import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
 import { type BlockDelta, type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage } from "./blocks.js"
 import { type GeminiUsage, isGeminiBody, isRecord, randomId, readBlockReason, readCandidate, readUsage } from "./wire.js"
 
@@ -124,26 +125,31 @@ export class GeminiStreamMachine {
 }
 
 /**
- * Bytes in, bytes out: SseParser -> machine -> encodeEvents, at most one enqueue per upstream chunk.
+ * Bytes in, bytes out: SseParser -> machine -> encodeEvents, at most one output per upstream chunk.
  * Nothing is buffered beyond the parser's partial line.
  */
-export const geminiStream = (options: StreamOptions): TransformStream<Uint8Array, Uint8Array> => {
+export const geminiStreamTranslator = (options: StreamOptions): StreamTranslator => {
   const parser = new SseParser()
   const machine = new GeminiStreamMachine(options)
   const collected: Array<StreamEvent> = []
-  const drain = (controller: TransformStreamDefaultController<Uint8Array>): void => {
-    if (collected.length > 0) controller.enqueue(encodeEvents(collected))
+  const drain = (): Uint8Array | undefined => {
+    if (collected.length === 0) return undefined
+    const out = encodeEvents(collected)
     collected.length = 0
+    return out
   }
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
+  return {
+    push: (chunk) => {
       for (const event of parser.push(chunk)) for (const e of machine.frame(event.data)) collected.push(e)
-      drain(controller)
+      return drain()
     },
-    flush(controller) {
+    end: () => {
       for (const event of parser.end()) for (const e of machine.frame(event.data)) collected.push(e)
       for (const e of machine.end()) collected.push(e)
-      drain(controller)
+      return drain()
     }
-  })
+  }
 }
+
+export const geminiStream = (options: StreamOptions): TransformStream<Uint8Array, Uint8Array> =>
+  toTransformStream(geminiStreamTranslator(options))

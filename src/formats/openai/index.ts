@@ -5,7 +5,7 @@
 import type { FormatAdapter } from "../Format.js"
 import { chatCompletionsUrl, chatHeaders, toChatRequest } from "./request.js"
 import { mapChatError, toAnthropicMessage } from "./response.js"
-import { chatStreamTransform } from "./stream.js"
+import { chatStreamTransform, chatStreamTranslator } from "./stream.js"
 
 export const OpenAiFormat: FormatAdapter = {
   format: "openai",
@@ -19,6 +19,7 @@ export const OpenAiFormat: FormatAdapter = {
       body: JSON.stringify(body),
       stream: request.stream === true,
       response: (json) => toAnthropicMessage(json, model, names),
+      streamTranslator: () => chatStreamTranslator(model, names, request),
       streamResponse: () => chatStreamTransform(model, names, request)
     }
   },

@@ -14,6 +14,7 @@
  */
 import type { ErrorType, MessagesRequest, StopReason, StreamEvent } from "../anthropic/Messages.js"
 import { encodeEvents, SseParser } from "../Sse.js"
+import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
 import type { SseEvent } from "../Sse.js"
 import type { ChatUsage } from "./response.js"
 import { errorParts, mapFinishReason, mapUsage, messageId, overflowError, reasoningText, streamErrorType, THINKING_SIGNATURE } from "./response.js"
@@ -291,24 +292,23 @@ export class ChatStreamTranslator {
   }
 }
 
-/** Upstream SSE bytes -> Anthropic SSE bytes: one enqueue per upstream chunk, nothing buffered
+/** Upstream SSE bytes -> Anthropic SSE bytes: one output per upstream chunk, nothing buffered
  * beyond an incomplete line or a not-yet-closable block. */
-export const chatStreamTransform = (
-  model: string,
-  names: ToolNames,
-  request: MessagesRequest
-): TransformStream<Uint8Array, Uint8Array> => {
+export const chatStreamTranslator = (model: string, names: ToolNames, request: MessagesRequest): StreamTranslator => {
   const parser = new SseParser()
   const translator = new ChatStreamTranslator(model, names, request)
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
+  return {
+    push: (chunk) => {
       const events = translator.push(parser.push(chunk))
-      if (events.length > 0) controller.enqueue(encodeEvents(events))
+      return events.length > 0 ? encodeEvents(events) : undefined
     },
-    flush(controller) {
+    end: () => {
       const events = translator.push(parser.end())
       for (const e of translator.end()) events.push(e)
-      if (events.length > 0) controller.enqueue(encodeEvents(events))
+      return events.length > 0 ? encodeEvents(events) : undefined
     }
-  })
+  }
 }
+
+export const chatStreamTransform = (model: string, names: ToolNames, request: MessagesRequest): TransformStream<Uint8Array, Uint8Array> =>
+  toTransformStream(chatStreamTranslator(model, names, request))
