@@ -7,6 +7,7 @@ import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
 import { Effect, Encoding } from "effect"
 import { coreScript } from "./PageScript.js"
 import { providersScript } from "./PageProviders.js"
+import { usageScript } from "./PageUsage.js"
 import { style } from "./PageStyle.js"
 
 const body = String.raw`
@@ -119,6 +120,7 @@ ${body}
 (function () {
 ${coreScript}
 ${providersScript}
+${usageScript}
 start();
 })();
 </script>

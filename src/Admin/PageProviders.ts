@@ -15,6 +15,7 @@ function time(ms) { return new Date(ms).toLocaleTimeString(); }
 function enc(name) { return encodeURIComponent(name); }
 
 function renderProviders() {
+  state.providersStale = false;
   var list = $("#provider-list"); list.textContent = "";
   var providers = state.doc.providers;
   providers.forEach(function (p, i) { list.appendChild(providerCard(p, i, providers.length)); });

@@ -1,11 +1,11 @@
 /**
  * The admin page's script, part one: the API client, sign-in, tokens, the Claude Code snippet,
- * settings, usage and the raw JSON editor. Plain DOM; every value from the API goes in as text.
+ * settings and the raw JSON editor. Plain DOM; every value from the API goes in as text.
  */
 export const coreScript = String.raw`
 var TOKEN_KEY = "claude-failover-admin-token";
 var state = { doc: null, health: null, env: null, usage: null, newToken: null, variant: "url-token",
-  form: "shell", editing: null, adding: false, tests: {}, rawDirty: false };
+  form: "shell", editing: null, adding: false, tests: {}, rawDirty: false, providersStale: false };
 var uid = 0;
 function nextId(prefix) { uid += 1; return prefix + "-" + uid; }
 function $(sel, root) { return (root || document).querySelector(sel); }
@@ -120,7 +120,9 @@ function start() {
   wireTokens(); wireEnv(); wireRaw(); wireProviders();
   $("#usage-refresh").addEventListener("click", function () { refresh().then(function () { toast("Usage refreshed"); }); });
   if (adminToken()) signIn(adminToken()); else signOut("");
+  setInterval(liveRefresh, LIVE_MS);
 }
+
 
 async function refresh() {
   var r = await Promise.all([call("GET", "/config"), call("GET", "/health"), call("GET", "/env"), call("GET", "/usage")]);
@@ -235,44 +237,6 @@ function readSettings(form) {
     else target[key] = el.value;
   });
   return out;
-}
-
-// -------------------------------------------------------------------------------------- usage
-function usageTable(title, rows) {
-  var names = Object.keys(rows);
-  var cols = ["requests", "failovers", "errors", "inputTokens", "outputTokens"];
-  return h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: "sr-only", text: title }),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: title }), cols.map(function (c) { return h("th", { scope: "col", class: "num", text: humanize(c) }); }))),
-    h("tbody", {}, names.length === 0 ? h("tr", {}, h("td", { colspan: "6", class: "muted", text: "Nothing yet." })) :
-      names.map(function (n) { return h("tr", {}, h("th", { scope: "row", text: n }), cols.map(function (c) { return h("td", { class: "num", text: String(rows[n][c]) }); })); }))));
-}
-function renderUsage() {
-  var u = state.usage;
-  $("#usage-scope").textContent = "Since " + new Date(u.since).toLocaleString() + " (" + u.note + ")";
-  var box = $("#usage-tables"); box.textContent = "";
-  append(box, [h("h3", { text: "Last 24 hours" + (u.hourly.scope === "deployment" ? " (whole deployment)" : " (this process)") }), usageChart(u.hourly),
-    h("h3", { text: "Per provider" }), usageTable("Provider", u.providers), h("h3", { text: "Per access token" }), usageTable("Token", u.tokens)]);
-}
-// One row of 24 hourly bars per provider and token: requests, with the errors part in another colour.
-function usageChart(hourly) {
-  var keys = Object.keys(hourly.keys);
-  if (keys.length === 0) return h("p", { class: "muted", text: "No requests in the last 24 hours." });
-  var max = 1;
-  keys.forEach(function (k) { hourly.keys[k].forEach(function (c) { if (c.requests > max) max = c.requests; }); });
-  return h("div", { class: "usage-chart" }, keys.map(function (k) {
-    var t = hourly.totals[k];
-    var label = k + ": " + t.requests + " requests, " + t.errors + " errors, " + t.failovers + " failovers in 24 h";
-    return h("figure", { class: "usage-row" },
-      h("figcaption", { text: label }),
-      h("div", { class: "bars", role: "img", "aria-label": label }, hourly.keys[k].map(function (c, i) {
-        var bar = h("span", { class: "bar", title: new Date(hourly.hours[i]).toLocaleString() + ": " + c.requests + " requests, " + c.errors + " errors" });
-        bar.style.height = Math.round(100 * c.requests / max) + "%";
-        var err = h("span", { class: "bar-errors" });
-        err.style.height = c.requests === 0 ? "0" : Math.round(100 * c.errors / c.requests) + "%";
-        bar.appendChild(err);
-        return bar;
-      })));
-  }));
 }
 
 // ----------------------------------------------------------------------------- raw JSON editor

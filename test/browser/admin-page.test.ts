@@ -200,6 +200,41 @@ describe("the admin page in Chromium", () => {
     await shot("09-env-snippet")
   })
 
+  it("keeps health and usage current without a reload, and never takes the keyboard focus away", async () => {
+    const live = await context.newPage()
+    await live.clock.install() // the page's refresh timer runs on this clock
+    try {
+      await live.goto(`${workerUrl}/admin`)
+      await live.getByLabel("Admin token").fill(adminToken)
+      await live.keyboard.press("Enter")
+      const fakeCard = live.locator("#provider-list > li").filter({ hasText: "fake" })
+      await fakeCard.getByLabel("Enabled").waitFor()
+      const fakeRow = live.locator("#usage-tables tr").filter({ hasText: "fake" }).first()
+      // (no row yet: nothing counted for it so far)
+      const requestsOf = async () =>
+        (await fakeRow.count()) === 0 ? 0 : Number((await fakeRow.locator("td").first().textContent())?.replace(/\D/g, "") ?? "NaN")
+      const before = await requestsOf()
+
+      // Keyboard focus inside the provider list: the list must not be redrawn under it.
+      await fakeCard.getByLabel("Enabled").focus()
+      const proxied = await fetch(`${workerUrl}/t/${createdToken}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
+      })
+      expect(proxied.headers.get("x-failover-provider")).toBe("fake")
+      await proxied.text()
+      await live.clock.fastForward(11_000)
+      await poll(requestsOf).toBe(before + 1)
+      expect(await live.evaluate("document.activeElement && document.activeElement.getAttribute('aria-label')")).toBe(
+        await fakeCard.getByLabel("Enabled").getAttribute("aria-label")
+      )
+      expect(await live.evaluate("document.getElementById('provider-list').contains(document.activeElement)")).toBe(true)
+    } finally {
+      await live.close()
+    }
+  })
+
   it("is readable at phone width, and the admin token never went into a URL", async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await page.reload()
