@@ -39,9 +39,9 @@ import {
   StoreFailure,
   TokenCreate,
   TokenCreated,
-  TokenIndex,
   TokenList,
   TokenNote,
+  TokenRef,
   Unauthorized,
   UsageView
 } from "./Schemas.js"
@@ -154,16 +154,16 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
       .annotate(OpenApi.Summary, "Generate an access token; the answer is the only time it is shown in plain")
   )
   .add(
-    HttpApiEndpoint.del("deleteToken", "/tokens/:index")
-      .setPath(TokenIndex)
+    HttpApiEndpoint.del("deleteToken", "/tokens/:ref")
+      .setPath(TokenRef)
       .addSuccess(TokenList)
       .addError(InvalidRequest)
       .addError(NotFound)
       .annotate(OpenApi.Summary, "Revoke an access token")
   )
   .add(
-    HttpApiEndpoint.put("setTokenNote", "/tokens/:index/note")
-      .setPath(TokenIndex)
+    HttpApiEndpoint.put("setTokenNote", "/tokens/:ref/note")
+      .setPath(TokenRef)
       .setPayload(TokenNote)
       .addSuccess(TokenList)
       .addError(InvalidRequest)

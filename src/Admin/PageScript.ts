@@ -4,7 +4,7 @@
  */
 export const coreScript = String.raw`
 var TOKEN_KEY = "claude-failover-admin-token";
-var state = { doc: null, health: null, env: null, usage: null, newToken: null, variant: "url-token",
+var state = { doc: null, health: null, env: null, usage: null, tokens: null, newToken: null, variant: "url-token",
   form: "shell", editing: null, adding: false, tests: {}, rawDirty: false, providersStale: false };
 var uid = 0;
 function nextId(prefix) { uid += 1; return prefix + "-" + uid; }
@@ -125,8 +125,8 @@ function start() {
 
 
 async function refresh() {
-  var r = await Promise.all([call("GET", "/config"), call("GET", "/health"), call("GET", "/env"), call("GET", "/usage")]);
-  state.doc = r[0]; state.health = r[1]; state.env = r[2]; state.usage = r[3];
+  var r = await Promise.all([call("GET", "/config"), call("GET", "/health"), call("GET", "/env"), call("GET", "/usage"), call("GET", "/tokens")]);
+  state.doc = r[0]; state.health = r[1]; state.env = r[2]; state.usage = r[3]; state.tokens = r[4];
   renderAll();
 }
 function renderAll() {
@@ -155,7 +155,8 @@ function wireTokens() {
 }
 function renderTokens() {
   var body = $("#token-table tbody"); body.textContent = "";
-  var tokens = state.doc.accessTokens || [];
+  // From the token list: each carries its id, which stays right if another admin changes the list meanwhile.
+  var tokens = state.tokens.tokens;
   if (tokens.length === 0) body.appendChild(h("tr", {}, h("td", { colspan: "4", class: "muted", text: "No access tokens yet." })));
   tokens.forEach(function (t, i) {
     var note = h("input", { value: t.note || "", "aria-label": "Note for token " + (i + 1), autocomplete: "off" });
@@ -163,12 +164,12 @@ function renderTokens() {
       h("td", {}, note),
       h("td", {}, h("div", { class: "row" },
         h("button", { type: "button", text: "Save note", "aria-label": "Save note of token " + (i + 1), onclick: function () {
-          call("PUT", "/tokens/" + i + "/note", note.value.trim() ? { note: note.value.trim() } : {})
+          call("PUT", "/tokens/" + t.id + "/note", note.value.trim() ? { note: note.value.trim() } : {})
             .then(function () { return refresh(); }).then(function () { toast("Note saved"); }, function (e) { toast(errorMessage(e)); });
         } }),
         h("button", { type: "button", class: "danger", text: "Delete", "aria-label": "Delete token " + (i + 1), onclick: function () {
           if (!confirm("Delete access token " + (i + 1) + "? Clients using it stop reaching keyed providers.")) return;
-          call("DELETE", "/tokens/" + i).then(function () { return refresh(); })
+          call("DELETE", "/tokens/" + t.id).then(function () { return refresh(); })
             .then(function () { toast("Token deleted"); }, function (e) { toast(errorMessage(e)); });
         } })))));
   });

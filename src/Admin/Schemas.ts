@@ -120,11 +120,18 @@ export type ProviderTestResult = typeof ProviderTestResult.Type
 
 const TokenJson = Schema.encodedSchema(AccessToken)
 
-export const TokenIndex = Schema.Struct({
-  index: Schema.String.annotations({ description: "the token's position in the list, from 0" })
+export const TokenRef = Schema.Struct({
+  ref: Schema.String.annotations({
+    description: "the token's id (`tid_…`, from the list; it stays right when other tokens come and go) or its position in the list, from 0"
+  })
 })
 
-export const TokenView = Schema.extend(TokenJson, Schema.Struct({ index: Schema.Int })).annotations({
+const TokenIds = Schema.Struct({
+  index: Schema.Int,
+  id: Schema.String.annotations({ description: "a stable id: `tid_` and 12 hex digits of the token's SHA-256 (reveals nothing of it)" })
+})
+
+export const TokenView = Schema.extend(TokenJson, TokenIds).annotations({
   identifier: "AccessTokenView",
   description: "An access token, masked"
 })
@@ -136,7 +143,7 @@ export const TokenCreate = Schema.encodedBoundSchema(AccessToken).pipe(Schema.om
   description: "The new token's note (and quotas); the token itself is generated"
 })
 
-export const TokenCreated = Schema.extend(TokenJson, Schema.Struct({ index: Schema.Int })).annotations({
+export const TokenCreated = Schema.extend(TokenJson, TokenIds).annotations({
   identifier: "AccessTokenCreated",
   description: "The new token in plain: shown this once, never again"
 })

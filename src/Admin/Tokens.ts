@@ -1,6 +1,8 @@
 /**
  * `/admin/api/tokens`: access tokens. They are generated here and shown in plain once, in the answer
- * that creates them; every other read masks them. A token is addressed by its position in the list.
+ * that creates them; every other read masks them. A token is addressed by its id (derived from the
+ * token, so it stays right while other tokens come and go: two admins at once cannot revoke the
+ * wrong one) or, for scripts, by its position in the list.
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Encoding } from "effect"
@@ -19,16 +21,29 @@ export const generateToken = (): string => {
 
 const tokensOf = (document: ConfigDocumentEncoded): ReadonlyArray<TokenEncoded> => document.accessTokens ?? []
 
-const listOf = (document: ConfigDocumentEncoded) => ({
-  tokens: tokensOf(masked(document)).map((t, index) => ({ ...t, index }))
-})
+/** `tid_` and 12 hex digits of the token's SHA-256: stable, and it reveals nothing of the token. */
+export const tokenId = (token: string): Effect.Effect<string> =>
+  Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))).pipe(
+    Effect.map((digest) => `tid_${Encoding.encodeHex(new Uint8Array(digest)).slice(0, 12)}`)
+  )
 
-const indexOf = (document: ConfigDocumentEncoded, index: string): Effect.Effect<number, NotFound> => {
-  const n = /^\d{1,6}$/.test(index) ? Number(index) : -1
-  return n >= 0 && n < tokensOf(document).length
-    ? Effect.succeed(n)
-    : Effect.fail(NotFound.of(`no access token at index ${JSON.stringify(index)}`))
-}
+const listOf = (document: ConfigDocumentEncoded) =>
+  Effect.forEach(tokensOf(document), (t) => tokenId(t.token)).pipe(
+    Effect.map((ids) => ({ tokens: tokensOf(masked(document)).map((t, index) => ({ ...t, index, id: ids[index]! })) }))
+  )
+
+/** The position of the token `ref` names: its id, or its index. */
+const indexOf = (document: ConfigDocumentEncoded, ref: string): Effect.Effect<number, NotFound> =>
+  Effect.gen(function*() {
+    const tokens = tokensOf(document)
+    if (/^\d{1,6}$/.test(ref) && Number(ref) < tokens.length) return Number(ref)
+    if (/^tid_[0-9a-f]{12}$/.test(ref)) {
+      const ids = yield* Effect.forEach(tokens, (t) => tokenId(t.token))
+      const at = ids.indexOf(ref)
+      if (at !== -1) return at
+    }
+    return yield* Effect.fail(NotFound.of(`no access token ${JSON.stringify(ref)}`))
+  })
 
 const withTokens = (document: ConfigDocumentEncoded, accessTokens: ReadonlyArray<TokenEncoded>) => ({
   ...document,
@@ -37,7 +52,7 @@ const withTokens = (document: ConfigDocumentEncoded, accessTokens: ReadonlyArray
 
 export const TokensLive = HttpApiBuilder.group(AdminApi, "tokens", (handlers) =>
   handlers
-    .handle("listTokens", () => readCurrent.pipe(Effect.map((c) => listOf(c.document)), Effect.withSpan("Admin.listTokens")))
+    .handle("listTokens", () => readCurrent.pipe(Effect.flatMap((c) => listOf(c.document)), Effect.withSpan("Admin.listTokens")))
     .handleRaw(
       "createToken",
       Effect.fn("Admin.createToken")(function*({ request }) {
@@ -45,28 +60,29 @@ export const TokensLive = HttpApiBuilder.group(AdminApi, "tokens", (handlers) =>
         const index = tokensOf(document).length
         const fields = yield* decodeBody(TokenCreate, request, ["accessTokens", index])
         const stored = yield* commit(withTokens(document, [...tokensOf(document), { ...fields, token: generateToken() }]), document)
-        return { ...tokensOf(stored)[index]!, index }
+        const created = tokensOf(stored)[index]!
+        return { ...created, index, id: yield* tokenId(created.token) }
       })
     )
     .handle(
       "deleteToken",
       Effect.fn("Admin.deleteToken")(function*({ path }) {
         const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.index)
-        return listOf(yield* commit(withTokens(document, tokensOf(document).filter((_, i) => i !== index)), document))
+        const index = yield* indexOf(document, path.ref)
+        return yield* listOf(yield* commit(withTokens(document, tokensOf(document).filter((_, i) => i !== index)), document))
       })
     )
     .handleRaw(
       "setTokenNote",
       Effect.fn("Admin.setTokenNote")(function*({ path, request }) {
         const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.index)
+        const index = yield* indexOf(document, path.ref)
         const { note } = yield* decodeBody(TokenNote, request, ["accessTokens", index])
         const tokens = tokensOf(document).map((t, i) => {
           if (i !== index) return t
           const { note: _, ...rest } = t
           return note === undefined || note.trim() === "" ? rest : { ...rest, note }
         })
-        return listOf(yield* commit(withTokens(document, tokens), document))
+        return yield* listOf(yield* commit(withTokens(document, tokens), document))
       })
     ))

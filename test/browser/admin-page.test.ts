@@ -87,6 +87,10 @@ describe("the admin page in Chromium", () => {
     // the list shows it masked only
     expect(await textOf(page.locator("#token-table"))()).not.toContain(createdToken)
     await poll(() => page.getByLabel("Note for token 1").inputValue()).toMatch("browser")
+    // Notes are saved by the token's id (the list may have changed under the page meanwhile).
+    await page.getByLabel("Note for token 1").fill("browser tab")
+    await page.getByRole("button", { name: "Save note of token 1" }).click()
+    await poll(async () => (await admin("GET", "/tokens")).tokens.map((t: { note?: string }) => t.note)).toEqual(["browser tab"])
     await shot("03-token-created")
   })
 

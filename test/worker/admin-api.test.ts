@@ -176,6 +176,36 @@ describe("admin API: access tokens", () => {
   })
 })
 
+describe("admin API: token ids", () => {
+  it("addresses a token by an id that stays right while the list shifts, and reveals nothing of it", async () => {
+    const second = "tok_second_0123456789"
+    await putConfig({ ...base, accessTokens: [{ token: TOKEN, note: "first" }, { token: second, note: "second" }] })
+    const listed = (await json(await api("GET", "/tokens"))).tokens as Array<{ id: string; index: number; token: string }>
+    expect(listed.map((t) => t.index)).toEqual([0, 1])
+    for (const t of listed) {
+      expect(t.id).toMatch(/^tid_[0-9a-f]{12}$/)
+      expect(t.id).not.toContain(TOKEN.slice(4, 10))
+    }
+    expect(new Set(listed.map((t) => t.id)).size).toBe(2)
+    const [first, other] = listed
+    // Another admin deletes the first token: the second moves to index 0, its id does not change.
+    await json(await api("DELETE", `/tokens/${first!.id}`))
+    const r = await json(await api("PUT", `/tokens/${other!.id}/note`, { note: "moved" }))
+    expect(r.tokens).toEqual([expect.objectContaining({ index: 0, id: other!.id, note: "moved" })])
+    expect((await stored()).accessTokens).toEqual([{ token: second, note: "moved" }])
+    // The deleted token's id names nothing now: a second delete is a 404, not the wrong token revoked.
+    expect((await json(await api("DELETE", `/tokens/${first!.id}`), 404)).error.type).toBe("not_found_error")
+    expect((await stored()).accessTokens).toHaveLength(1)
+  })
+
+  it("gives the id of a token it creates", async () => {
+    await putConfig(base)
+    const created = await json(await api("POST", "/tokens", { note: "ci" }), 201)
+    const listed = (await json(await api("GET", "/tokens"))).tokens as Array<{ id: string; note?: string }>
+    expect(listed.find((t) => t.note === "ci")?.id).toBe(created.id)
+  })
+})
+
 describe("admin API: settings", () => {
   it("reads the settings with defaults, writes valid ones, refuses invalid ones by path", async () => {
     await putConfig(base)

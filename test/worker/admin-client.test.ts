@@ -56,7 +56,10 @@ describe("admin API: the typed client from the same definition", () => {
       expect(usage.scope).toBe("isolate")
 
       const tokens = yield* client.tokens.listTokens()
-      expect(tokens.tokens).toEqual([{ index: 0, note: "client", token: expect.stringMatching(/\u2026/) }])
+      expect(tokens.tokens).toEqual([{ index: 0, id: token.id, note: "client", token: expect.stringMatching(/\u2026/) }])
+      // Addressed by its id through the typed client.
+      const noted = yield* client.tokens.setTokenNote({ path: { ref: token.id }, payload: { note: "renamed" } })
+      expect(noted.tokens[0]).toMatchObject({ id: token.id, note: "renamed" })
 
       // Errors come back typed, Anthropic-shaped, with their paths.
       const invalid = yield* Effect.flip(client.providers.addProvider({
