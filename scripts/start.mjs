@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
 import { adminToken as resolveAdminToken } from "./admin-token.mjs"
+import { pipeRedacted } from "./redact-path-tokens.mjs"
 
 const port = process.env.PORT ?? "8787"
 const adminToken = resolveAdminToken()
@@ -26,7 +27,10 @@ const child = spawn(process.execPath, [
   "--var", `ADMIN_TOKEN:${adminToken}`,
   "--var", "ALLOW_PRIVATE_UPSTREAMS:true",
   ...process.argv.slice(2)
-], { stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } })
+], { stdio: ["inherit", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } })
+// wrangler's access log shows request paths, and so `/t/<token>`: those are redacted on the way out.
+pipeRedacted(child.stdout, process.stdout)
+pipeRedacted(child.stderr, process.stderr)
 
 const stop = (signal) => child.kill(signal)
 process.on("SIGINT", () => stop("SIGINT"))
