@@ -30,22 +30,18 @@ export const geminiHeaders = (provider: TranslateContext["provider"]): Record<st
 
 const translate = (request: MessagesRequest, ctx: TranslateContext): Translation => {
   const stream = request.stream === true
+  const streamOptions = {
+    model: request.model,
+    mapError: (status: number, bodyText: string) => mapGeminiError(status, bodyText, request.max_tokens)
+  }
   return {
     url: geminiUrl(ctx.provider.baseUrl, ctx.model, stream),
     headers: geminiHeaders(ctx.provider),
     body: JSON.stringify(toGeminiRequest(request, ctx)),
     stream,
     response: (json) => toAnthropicMessage(json, request.model),
-    streamTranslator: () =>
-      geminiStreamTranslator({
-        model: request.model,
-        mapError: (status, bodyText) => mapGeminiError(status, bodyText, request.max_tokens)
-      }),
-    streamResponse: () =>
-      geminiStream({
-        model: request.model,
-        mapError: (status, bodyText) => mapGeminiError(status, bodyText, request.max_tokens)
-      })
+    streamTranslator: () => geminiStreamTranslator(streamOptions),
+    streamResponse: () => geminiStream(streamOptions)
   }
 }
 
