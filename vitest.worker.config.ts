@@ -14,6 +14,8 @@ export default defineWorkersProject({
           bindings: {
             ADMIN_TOKEN: "test-admin-token",
             CONFIG_CACHE_MS: "0",
+            // Short, so that a deferred report (waited on by each test's waitUntil) costs little time.
+            SHARED_FLUSH_MS: "50",
             ALLOW_PRIVATE_UPSTREAMS: "true",
             LOG_LEVEL: "none"
           }

@@ -17,6 +17,8 @@ export interface Bindings {
   readonly ALLOW_PRIVATE_UPSTREAMS?: string | undefined
   /** how long a config snapshot is reused inside one isolate (default 5000 ms) */
   readonly CONFIG_CACHE_MS?: string | undefined
+  /** how often an isolate reports successes and usage to the SHARED Durable Object (default 5000) */
+  readonly SHARED_FLUSH_MS?: string | undefined
   /** Durable Objects counting per-token quotas */
   readonly QUOTA?: DurableObjectNamespace | undefined
   /** the Durable Object holding provider health and usage shared by every isolate */

@@ -46,6 +46,7 @@ const body = String.raw`
         </div>
       </div>
       <p class="hint">Requests try the providers in this order. Drag a card or use Move up / Move down to reorder.</p>
+      <p id="health-scope" class="hint"></p>
       <div id="new-provider"></div>
       <ol id="provider-list" class="providers" aria-label="Provider chain"></ol>
     </section>

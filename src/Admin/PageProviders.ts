@@ -16,6 +16,9 @@ function enc(name) { return encodeURIComponent(name); }
 
 function renderProviders() {
   state.providersStale = false;
+  $("#health-scope").textContent = state.health && state.health.scope === "deployment"
+    ? "Health is shared by the whole deployment: every isolate reports to one Durable Object."
+    : "Health is this process's own view (no shared state is bound).";
   var list = $("#provider-list"); list.textContent = "";
   var providers = state.doc.providers;
   providers.forEach(function (p, i) { list.appendChild(providerCard(p, i, providers.length)); });
@@ -85,7 +88,7 @@ function providerCard(p, i, n) {
   return li;
 }
 function healthText(hl) {
-  if (!hl || hl.requests === 0) return "no requests yet in this isolate";
+  if (!hl || hl.requests === 0) return "no requests yet";
   var parts = [hl.successes + " ok, " + hl.failures + " failed of " + hl.requests];
   if (hl.consecutiveFailures) parts.push(hl.consecutiveFailures + " failures in a row");
   if (hl.lastSuccessAt) parts.push("last success " + time(hl.lastSuccessAt));

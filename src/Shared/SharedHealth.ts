@@ -2,8 +2,8 @@
  * Health and usage shared across isolates through the SharedState Durable Object. Every isolate
  * keeps deciding from memory (no call on the request path): it queues what it saw, and after each
  * request `flush` sends the queue in the background (`ctx.waitUntil`) — at once when it holds a
- * failure, otherwise at most every few seconds — and brings back the breaker states all isolates
- * built together. A provider another isolate found failing is skipped here too.
+ * failure, otherwise at most every few seconds (what is left waits for the window's end, not for the
+ * next request) — and brings back the breaker states all isolates built together. A provider another isolate found failing is skipped here too.
  * If the Durable Object cannot be reached, the local state goes on working alone.
  */
 import { Context, Effect, Layer, Option } from "effect"
@@ -31,7 +31,8 @@ const MAX_QUEUE = 1_000
 /** Successes and usage are sent at most this often per isolate; a failure goes out at once. */
 const FLUSH_EVERY_MS = 5_000
 
-export const make = (stub: SharedStub, startedAt: number) => {
+export const make = (stub: SharedStub, startedAt: number, options: { readonly flushEveryMs?: number } = {}) => {
+  const flushEveryMs = options.flushEveryMs ?? FLUSH_EVERY_MS
   const localHealth = makeHealthMemory()
   const localUsage = makeUsageMemory(startedAt)
   let shared: BreakerStates = {}
@@ -39,6 +40,8 @@ export const make = (stub: SharedStub, startedAt: number) => {
   let usageQueue: Array<UsageBuckets.UsageDelta> = []
   let inFlight = false
   let lastFlush = 0
+  /** a send is already scheduled for the end of the current window */
+  let deferred = false
 
   const queueHealth = (e: HealthEvent) => {
     if (healthQueue.length < MAX_QUEUE) healthQueue.push(e)
@@ -131,16 +134,13 @@ export const make = (stub: SharedStub, startedAt: number) => {
     reset: localUsage.reset
   }
 
-  const flush: Effect.Effect<void> = Effect.gen(function*() {
-    if (inFlight) return
-    const urgent = healthQueue.some((e) => e.kind === "failure")
-    if (!urgent && Date.now() - lastFlush < FLUSH_EVERY_MS) return
+  const send = (): Promise<void> => {
     lastFlush = Date.now()
     const report: Report = { health: healthQueue, usage: usageQueue }
     healthQueue = []
     usageQueue = []
     inFlight = true
-    const sent = stub.report(report, Date.now()).then(
+    return stub.report(report, Date.now()).then(
       (states) => {
         shared = states
       },
@@ -150,6 +150,25 @@ export const make = (stub: SharedStub, startedAt: number) => {
     ).finally(() => {
       inFlight = false
     })
+  }
+
+  const flush: Effect.Effect<void> = Effect.gen(function*() {
+    if (inFlight) return
+    const urgent = healthQueue.some((e) => e.kind === "failure")
+    const wait = flushEveryMs - (Date.now() - lastFlush)
+    let sent: Promise<void>
+    if (urgent || wait <= 0) {
+      sent = send()
+    } else if (!deferred && (healthQueue.length > 0 || usageQueue.length > 0)) {
+      // What this isolate saw reaches the shared state even if no request follows: at the window's end.
+      deferred = true
+      sent = new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+        deferred = false
+        return inFlight ? undefined : send()
+      })
+    } else {
+      return
+    }
     const ctx = yield* Effect.serviceOption(WorkerCtx)
     if (Option.isSome(ctx)) ctx.value.waitUntil(sent)
   })
@@ -177,7 +196,7 @@ export const layer = Layer.unwrapEffect(
       usageSeries: (now) => stub().usageSeries(now)
     }
     return Layer.effectContext(Effect.sync(() => {
-      const s = make(proxy, Date.now())
+      const s = make(proxy, Date.now(), env.SHARED_FLUSH_MS === undefined ? {} : { flushEveryMs: Number(env.SHARED_FLUSH_MS) })
       return Context.make(Health, s.health).pipe(Context.add(Usage, s.usage), Context.add(SharedSync, s.sync))
     }))
   })

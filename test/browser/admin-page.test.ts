@@ -234,6 +234,18 @@ describe("the admin page in Chromium", () => {
         await fakeCard.getByLabel("Enabled").getAttribute("aria-label")
       )
       expect(await live.evaluate("document.getElementById('provider-list').contains(document.activeElement)")).toBe(true)
+      // The Worker binds the SHARED Durable Object: the page says the health it shows is the deployment's.
+      expect(await textOf(live.locator("#health-scope"))()).toContain("whole deployment")
+      // Focus gone from the list: a later refresh redraws it with the success the deployment's view now
+      // holds (the isolate reports it at once or at the end of its report window).
+      await live.evaluate("document.activeElement && document.activeElement.blur()")
+      await poll(async () => {
+        await live.clock.fastForward(11_000)
+        return textOf(fakeCard)()
+      }).toContain("1 ok")
+      await live.locator("#providers").screenshot({ path: join(SHOTS, "13-shared-health.png") })
+      await poll(textOf(live.locator("#usage-tables h3").first())).toContain("whole deployment")
+      await live.locator("#usage").screenshot({ path: join(SHOTS, "14-usage-chart.png") })
     } finally {
       await live.close()
     }

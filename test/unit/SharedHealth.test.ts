@@ -63,4 +63,22 @@ describe("reporting to the shared state", () => {
       yield* settle
       expect(reports).toBe(2)
     }))
+
+  it.live("sends what waited for the window at the window's end, with no further request", () =>
+    Effect.gen(function*() {
+      const sent: Array<number> = []
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (sent.push(r.health.length), Promise.resolve({})) }
+      const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 150 })
+      yield* s.health.success("p")
+      yield* s.sync.flush // the first report goes at once
+      yield* Effect.sleep("10 millis")
+      yield* s.health.success("p")
+      yield* s.sync.flush // inside the window: deferred
+      yield* s.health.success("p")
+      yield* s.sync.flush // one deferred send carries both
+      yield* Effect.sleep("10 millis")
+      expect(sent).toEqual([1])
+      yield* Effect.sleep("250 millis")
+      expect(sent).toEqual([1, 2])
+    }))
 })
