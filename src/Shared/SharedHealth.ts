@@ -38,7 +38,8 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
   let shared: BreakerStates = {}
   let healthQueue: Array<HealthEvent> = []
   let usageQueue: Array<UsageBuckets.UsageDelta> = []
-  let inFlight = false
+  /** the report being sent, if any */
+  let inFlight: Promise<void> | undefined
   let lastFlush = 0
   /** a send is already scheduled for the end of the current window */
   let deferred = false
@@ -139,8 +140,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
     const report: Report = { health: healthQueue, usage: usageQueue }
     healthQueue = []
     usageQueue = []
-    inFlight = true
-    return stub.report(report, Date.now()).then(
+    const sending = stub.report(report, Date.now()).then(
       (states) => {
         shared = states
       },
@@ -148,24 +148,31 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         console.warn(JSON.stringify({ level: "warning", message: "shared state unreachable; local health only", cause: String(cause) }))
       }
     ).finally(() => {
-      inFlight = false
+      inFlight = undefined
     })
+    inFlight = sending
+    return sending
   }
 
+  /** Sends after `ms`, once the report in flight (if any) is through. */
+  const sendLater = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => setTimeout(resolve, ms)).then(() => {
+      if (inFlight !== undefined) return inFlight.then(() => sendLater(0))
+      deferred = false
+      return send()
+    })
+
   const flush: Effect.Effect<void> = Effect.gen(function*() {
-    if (inFlight) return
     const urgent = healthQueue.some((e) => e.kind === "failure")
     const wait = flushEveryMs - (Date.now() - lastFlush)
     let sent: Promise<void>
-    if (urgent || wait <= 0) {
+    if (inFlight === undefined && (urgent || wait <= 0)) {
       sent = send()
     } else if (!deferred && (healthQueue.length > 0 || usageQueue.length > 0)) {
-      // What this isolate saw reaches the shared state even if no request follows: at the window's end.
+      // What this isolate saw reaches the shared state even if no request follows: when the window
+      // ends (a failure: as soon as the report in flight is through).
       deferred = true
-      sent = new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
-        deferred = false
-        return inFlight ? undefined : send()
-      })
+      sent = sendLater(urgent ? 0 : Math.max(wait, 0))
     } else {
       return
     }

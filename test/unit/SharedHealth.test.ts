@@ -81,4 +81,27 @@ describe("reporting to the shared state", () => {
       yield* Effect.sleep("250 millis")
       expect(sent).toEqual([1, 2])
     }))
+
+  it.live("sends what arrived while a report was in flight once it is through", () =>
+    Effect.gen(function*() {
+      const sent: Array<number> = []
+      let answer: () => void = () => {}
+      const stub: SharedHealth.SharedStub = {
+        ...unreachable,
+        report: (r) => {
+          sent.push(r.health.length)
+          return sent.length === 1 ? new Promise((resolve) => answer = () => resolve({})) : Promise.resolve({})
+        }
+      }
+      const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 100 })
+      yield* s.health.failure("p", info, cooldown)
+      yield* s.sync.flush // goes at once, and hangs
+      yield* s.health.failure("p", info, cooldown)
+      yield* s.sync.flush // a failure while the first is in flight: right after it
+      yield* Effect.sleep("20 millis")
+      expect(sent).toEqual([1])
+      answer()
+      yield* Effect.sleep("20 millis")
+      expect(sent).toEqual([1, 1])
+    }))
 })
