@@ -118,8 +118,7 @@ const noChainReason = (snapshot: Snapshot, caller: Caller, route: Route, what: s
 }
 
 /** How a token appears in usage counters: its note, else its masked form (never the token). */
-const tokenLabelOf = (snapshot: Snapshot, token: string) =>
-  snapshot.document.accessTokens.find((t) => t.token === token)?.note ?? mask(token)
+const tokenLabelOf = (token: string, entry: { readonly note?: string | undefined } | undefined) => entry?.note ?? mask(token)
 
 const skipList = (value: string | null): ReadonlySet<string> =>
   new Set((value ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0))
@@ -153,8 +152,9 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       skip: validToken ? skipList(web.headers.get("x-failover-skip")) : new Set()
     }
 
+    // The token's entry, looked up once: for its quota and its label in the usage counters.
+    const entry = validToken ? snapshot.document.accessTokens.find((t) => t.token === token) : undefined
     if (validToken) {
-      const entry = snapshot.document.accessTokens.find((t) => t.token === token)
       if (entry !== undefined && hasLimits(entry)) {
         const decision = yield* (yield* Quota).take(token, entry)
         if (!decision.allowed) {
@@ -201,7 +201,7 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       stream: json?.stream === true
     }
     const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined
-    return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(snapshot, token) : undefined } satisfies Plan
+    return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(token, entry) : undefined } satisfies Plan
   })
 
 /** When nothing upstream can answer: count_tokens gets an estimate, GET /v1/models the configured names. */
