@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { anthropicMessage, messagesBody, post, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
+import { anthropicMessage, messagesBody, post, primaryAndBackup, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
 
 const overloaded: Step = { status: 529, json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } }
 const withToken = { "x-failover-token": TOKEN }
 
-const chain = async (primarySteps: Array<Step>, backupSteps: Array<Step>) => {
-  const primary = await scenario(primarySteps)
-  const backup = await scenario(backupSteps)
-  await putConfig({
-    providers: [
-      { name: "primary", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
-      { name: "backup", format: "anthropic", baseUrl: backup.baseUrl, apiKey: "sk-backup-secret-0001", retries: 0 }
-    ],
-    accessTokens: [{ token: TOKEN }],
-    settings: { cooldown: { threshold: 3, baseMs: 60_000, maxMs: 600_000 } }
-  })
-  return { primary, backup }
-}
+const chain = (primarySteps: Array<Step>, backupSteps: Array<Step>) =>
+  primaryAndBackup(primarySteps, backupSteps, { settings: { cooldown: { threshold: 3, baseMs: 60_000, maxMs: 600_000 } } })
 
 describe("circuit breaker in the chain", () => {
   it("stops calling a provider in a 529 storm once its breaker opens", async () => {

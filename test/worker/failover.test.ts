@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { anthropicMessage, messagesBody, post, putConfig, refusedUrl, scenario, type Step, TOKEN } from "./helpers.js"
+import { anthropicMessage, messagesBody, post, primaryAndBackup, putConfig, refusedUrl, scenario, type Step, TOKEN } from "./helpers.js"
 
 const overloaded = (status: number, headers: Record<string, string> = {}): Step => ({
   status,
@@ -8,19 +8,8 @@ const overloaded = (status: number, headers: Record<string, string> = {}): Step 
 })
 
 /** primary (client credential) then a keyed backup; returns both fakes. */
-const chainOf = async (primarySteps: Array<Step>, primaryExtra: Record<string, unknown> = {}, backupSteps: Array<Step> = [{ json: anthropicMessage("from backup") }]) => {
-  const primary = await scenario(primarySteps)
-  const backup = await scenario(backupSteps)
-  await putConfig({
-    providers: [
-      { name: "primary", format: "anthropic", baseUrl: primary.baseUrl, retries: 0, ...primaryExtra },
-      { name: "backup", format: "anthropic", baseUrl: backup.baseUrl, apiKey: "sk-backup-secret-0001", retries: 0 }
-    ],
-    accessTokens: [{ token: TOKEN, note: "test" }],
-    settings: { retryBaseDelayMs: 1 }
-  })
-  return { primary, backup }
-}
+const chainOf = (primarySteps: Array<Step>, primaryExtra: Record<string, unknown> = {}, backupSteps: Array<Step> = [{ json: anthropicMessage("from backup") }]) =>
+  primaryAndBackup(primarySteps, backupSteps, { primary: primaryExtra, settings: { retryBaseDelayMs: 1 }, tokenNote: "test" })
 
 const withToken = { "x-failover-token": TOKEN }
 

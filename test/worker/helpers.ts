@@ -40,6 +40,28 @@ export const scenario = async (steps: Array<Step>) => {
   }
 }
 
+/**
+ * The usual chain: `primary` (the caller's own credential) then a keyed `backup` that requests with
+ * `TOKEN` reach; each a scripted fake. Returns both fakes.
+ */
+export const primaryAndBackup = async (
+  primarySteps: Array<Step>,
+  backupSteps: Array<Step>,
+  options: { readonly primary?: Record<string, unknown>; readonly settings?: Record<string, unknown>; readonly tokenNote?: string } = {}
+) => {
+  const primary = await scenario(primarySteps)
+  const backup = await scenario(backupSteps)
+  await putConfig({
+    providers: [
+      { name: "primary", format: "anthropic", baseUrl: primary.baseUrl, retries: 0, ...options.primary },
+      { name: "backup", format: "anthropic", baseUrl: backup.baseUrl, apiKey: "sk-backup-secret-0001", retries: 0 }
+    ],
+    accessTokens: [{ token: TOKEN, ...(options.tokenNote === undefined ? {} : { note: options.tokenNote }) }],
+    ...(options.settings === undefined ? {} : { settings: options.settings })
+  })
+  return { primary, backup }
+}
+
 /** A port nothing listens on: connection refused. */
 export const refusedUrl = "http://127.0.0.1:9"
 

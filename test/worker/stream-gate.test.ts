@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { checkAnthropicStream } from "../unit/AnthropicGrammar.js"
-import { messagesBody, post, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
+import { messagesBody, post, primaryAndBackup, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
 
 const sse = (type: string, data: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
 const start = sse("message_start", {
@@ -18,19 +18,8 @@ const overloadedEvent = sse("error", { error: { type: "overloaded_error", messag
 const withToken = { "x-failover-token": TOKEN }
 const streamBody = messagesBody({ stream: true })
 
-const chain = async (primary: Array<Step>, backup: Array<Step> = [{ chunks: [{ data: goodStream("from backup") }] }], stream = {}) => {
-  const p = await scenario(primary)
-  const b = await scenario(backup)
-  await putConfig({
-    providers: [
-      { name: "primary", format: "anthropic", baseUrl: p.baseUrl, retries: 0 },
-      { name: "backup", format: "anthropic", baseUrl: b.baseUrl, apiKey: "sk-backup-secret-0001", retries: 0 }
-    ],
-    accessTokens: [{ token: TOKEN }],
-    settings: { stream: { firstEventTimeoutMs: 400, idleTimeoutMs: 400, ...stream } }
-  })
-  return { primary: p, backup: b }
-}
+const chain = (primary: Array<Step>, backup: Array<Step> = [{ chunks: [{ data: goodStream("from backup") }] }], stream = {}) =>
+  primaryAndBackup(primary, backup, { settings: { stream: { firstEventTimeoutMs: 400, idleTimeoutMs: 400, ...stream } } })
 
 describe("stream gate: failover after HTTP 200, before the first content event", () => {
   it("fails over when the first event is an overloaded error; the client sees one clean stream", async () => {

@@ -1,10 +1,10 @@
-import Anthropic from "@anthropic-ai/sdk"
 import { describe, expect, it } from "@effect/vitest"
 import type { ContentBlock, MessagesRequest } from "../../../src/formats/anthropic/Messages.js"
 import type { TranslateContext } from "../../../src/formats/Format.js"
 import { GeminiFormat } from "../../../src/formats/gemini/index.js"
 import { SKIP_SIGNATURE } from "../../../src/formats/gemini/request.js"
 import type { GeminiRequest } from "../../../src/formats/gemini/wire.js"
+import { sdkReading } from "../sdkClient.js"
 import { geminiSse } from "./helpers.js"
 
 const ctx: TranslateContext = { provider: { name: "g", baseUrl: "https://g.test", apiKey: "k" }, model: "gemini-3-pro-preview" }
@@ -64,13 +64,7 @@ describe("thoughtSignature round trip", () => {
     }))
     const upstream = new Response(geminiSse(frames)).body
     if (upstream === null) throw new Error("no body")
-    const translated = upstream.pipeThrough(t.streamResponse())
-    const client = new Anthropic({
-      apiKey: "x",
-      baseURL: "http://fake",
-      fetch: async () => new Response(translated, { headers: { "content-type": "text/event-stream" } })
-    })
-    const final = await client.messages.stream({ model: "claude-opus-4", max_tokens: 1000, messages: [] }).finalMessage()
+    const final = await sdkReading(upstream, t).messages.stream({ model: "claude-opus-4", max_tokens: 1000, messages: [] }).finalMessage()
     expectSignatureBack(nextTurn(final.content as unknown as ReadonlyArray<ContentBlock>))
   })
 

@@ -1,10 +1,10 @@
-import Anthropic from "@anthropic-ai/sdk"
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
 import { foreignSignature } from "../../../src/formats/ForeignThinking.js"
 import { GeminiFormat } from "../../../src/formats/gemini/index.js"
 import { geminiStream } from "../../../src/formats/gemini/stream.js"
 import { checkAnthropicStream } from "../AnthropicGrammar.js"
+import { sdkReading } from "../sdkClient.js"
 import { encoder, events, geminiSse, runStream, streamOptions, translate } from "./helpers.js"
 
 const usage = (candidates: number, thoughts = 0) => ({
@@ -168,13 +168,7 @@ describe("Gemini stream", () => {
     )
     const upstream = new Response(geminiSse(FRAMES)).body
     if (upstream === null) throw new Error("no body")
-    const translated = upstream.pipeThrough(t.streamResponse())
-    const client = new Anthropic({
-      apiKey: "x",
-      baseURL: "http://fake",
-      fetch: async () => new Response(translated, { headers: { "content-type": "text/event-stream" } })
-    })
-    const final = await client.messages
+    const final = await sdkReading(upstream, t).messages
       .stream({ model: "claude-opus-4", max_tokens: 1000, messages: [{ role: "user", content: "hi" }] })
       .finalMessage()
     expect(final.stop_reason).toBe("tool_use")
@@ -192,15 +186,12 @@ describe("Gemini stream", () => {
     const limited = { error: { code: 429, message: "slow down", status: "RESOURCE_EXHAUSTED" } }
     const upstream = new Response(geminiSse([chunk([{ text: "a" }]), limited])).body
     if (upstream === null) throw new Error("no body")
-    const translated = upstream.pipeThrough(geminiStream(streamOptions()))
-    const client = new Anthropic({
-      apiKey: "x",
-      baseURL: "http://fake",
-      maxRetries: 0,
-      fetch: async () => new Response(translated, { headers: { "content-type": "text/event-stream" } })
-    })
+    const t = GeminiFormat.translate(
+      { model: "m", messages: [{ role: "user", content: "hi" }], stream: true, max_tokens: 10 },
+      { provider: { name: "g", baseUrl: "https://g.test", apiKey: "k" }, model: "gemini-3-pro-preview" }
+    )
     await expect(
-      client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).finalMessage()
+      sdkReading(upstream, t).messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).finalMessage()
     ).rejects.toThrow(/slow down/)
   })
 })

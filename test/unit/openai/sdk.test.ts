@@ -1,9 +1,9 @@
-import Anthropic from "@anthropic-ai/sdk"
 import { describe, expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import type { MessagesRequest } from "../../../src/formats/anthropic/Messages.js"
 import { foreignSignature } from "../../../src/formats/ForeignThinking.js"
 import type { Translation } from "../../../src/formats/Format.js"
+import { sdkReading } from "../sdkClient.js"
 import { bytesStream, chunk, ctx, DONE, translate, usageChunk } from "./helpers.js"
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/claude-code-request.json", import.meta.url), "utf8")) as MessagesRequest
@@ -24,16 +24,7 @@ const upstream = [
 ]
 
 /** A client whose every request is answered with the translated stream. */
-const client = (t: Translation) =>
-  new Anthropic({
-    apiKey: "x",
-    baseURL: "http://fake",
-    maxRetries: 0,
-    fetch: async () =>
-      new Response(bytesStream(upstream.map((s) => enc.encode(s))).pipeThrough(t.streamResponse()), {
-        headers: { "content-type": "text/event-stream" }
-      })
-  })
+const client = (t: Translation) => sdkReading(bytesStream(upstream.map((s) => enc.encode(s))), t)
 
 describe("the official Anthropic SDK consumes the translated stream", () => {
   it("sees thinking, text and both tool_use blocks with parsed input (real Claude Code request)", async () => {
@@ -53,16 +44,10 @@ describe("the official Anthropic SDK consumes the translated stream", () => {
 
   it("surfaces a mid-stream upstream error as an SDK error", async () => {
     const t = translate(fixture, ctx())
-    const broken = new Anthropic({
-      apiKey: "x",
-      baseURL: "http://fake",
-      maxRetries: 0,
-      fetch: async () =>
-        new Response(
-          bytesStream([enc.encode(chunk({ content: "par" }) + `data: ${JSON.stringify({ error: { code: 529, message: "Overloaded" } })}\n\n`)]).pipeThrough(t.streamResponse()),
-          { headers: { "content-type": "text/event-stream" } }
-        )
-    })
+    const broken = sdkReading(
+      bytesStream([enc.encode(chunk({ content: "par" }) + `data: ${JSON.stringify({ error: { code: 529, message: "Overloaded" } })}\n\n`)]),
+      t
+    )
     await expect(broken.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).finalMessage()).rejects.toThrow(/Overloaded/)
   })
 })
