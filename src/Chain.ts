@@ -12,6 +12,7 @@ import type { FailureInfo } from "./Health/Breaker.js"
 import { Health } from "./Health/Health.js"
 import { type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
 import { usesStoredCredential } from "./Config/Document.js"
+import * as Tracing from "./Tracing.js"
 
 export interface ChainReply {
   readonly provider: string
@@ -58,6 +59,23 @@ export const failureInfo = (provider: Provider["Type"], error: ProviderError, no
   }
 }
 
+/**
+ * `Effect.retry(send, policy)` when the first attempt has already failed with `first`: the schedule
+ * sees that failure first (so its delay and Retry-After apply before the next call), as if it had
+ * driven the first attempt itself.
+ */
+const retryAfterFailure = <A, E, R>(first: E, send: Effect.Effect<A, E, R>, policy: Schedule.Schedule<unknown, E, never>) => {
+  let replay = true
+  return Effect.retry(
+    Effect.suspend(() => {
+      if (!replay) return send
+      replay = false
+      return Effect.fail(first)
+    }),
+    policy
+  )
+}
+
 class Skipped {
   readonly _tag = "Skipped"
   constructor(readonly provider: string) {}
@@ -76,7 +94,7 @@ export const run = (
     const send = (provider: Provider["Type"]) =>
       Effect.suspend(() => {
         attempts++
-        return provider.send(request).pipe(Effect.annotateSpans("attempt", attempts))
+        return provider.send(request)
       }).pipe(
         Effect.tap(() => health.success(provider.name)),
         Effect.tapError((error) =>
@@ -96,11 +114,17 @@ export const run = (
           admission === "skip"
             ? Effect.fail(new Skipped(provider.name))
             : send(provider).pipe(
-              Effect.retry(retryPolicy(provider.config.retries, settings)),
+              // The schedule is set up only after a failure: a first answer costs no retry machinery.
+              Effect.catchAll((first) => retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
               Effect.tapError((error) => {
                 failed.push(provider.name)
-                return Effect.logInfo("provider failed").pipe(
-                  Effect.annotateLogs({ provider: provider.name, reason: error._tag })
+                return Effect.logWarning("provider failed").pipe(
+                  Effect.annotateLogs({
+                    provider: provider.name,
+                    reason: error._tag,
+                    ...("status" in error ? { status: error.status } : {}),
+                    message: error.message
+                  })
                 )
               }),
               Effect.map((reply) => ({ provider: provider.name, reply }))
@@ -142,4 +166,4 @@ export const run = (
       failedOver: failed.slice(0, -1)
     }
     return yield* Effect.fail(failure)
-  }).pipe(Effect.withSpan("Chain.run", { captureStackTrace: false }))
+  }).pipe(Tracing.debugSpan("Chain.run"))

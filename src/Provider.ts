@@ -11,6 +11,7 @@ import * as Passthrough from "./formats/anthropic/Passthrough.js"
 import type { FormatAdapter } from "./formats/Format.js"
 import * as Translated from "./formats/Translated.js"
 import * as StreamGate from "./StreamGate.js"
+import * as Tracing from "./Tracing.js"
 import type { UpstreamReply, UpstreamRequest } from "./Upstream.js"
 
 export type { UpstreamReply, UpstreamRequest } from "./Upstream.js"
@@ -56,11 +57,7 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
     name: config.name,
     config,
     send: (request) =>
-      gated(request).pipe(
-        Effect.tap((reply) => Effect.annotateCurrentSpan("status", reply.status)),
-        Effect.tapError((error) => Effect.annotateCurrentSpan({ error: error._tag, ...("status" in error ? { status: error.status } : {}) })),
-        Effect.withSpan("Provider.send", { attributes: { provider: config.name, format: config.format }, captureStackTrace: false })
-      )
+      gated(request).pipe(Tracing.debugSpan("Provider.send", { attributes: { provider: config.name, format: config.format } }))
   }
 }
 

@@ -4,7 +4,7 @@
  * Anthropic-shaped error.
  */
 import { HttpServerRequest } from "@effect/platform"
-import { Duration, Effect, Either, Fiber, Option, ParseResult, Runtime, Schema } from "effect"
+import { Duration, Effect, Either, Fiber, Option, Runtime } from "effect"
 import * as Chain from "./Chain.js"
 import { type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
 import { mask } from "./Config/Masking.js"
@@ -15,7 +15,8 @@ import * as DirectRoute from "./DirectRoute.js"
 import { WorkerEnv } from "./Env.js"
 import { InvalidRequest, NoProvider } from "./Errors.js"
 import { adapterFor } from "./formats/Adapters.js"
-import { errorTypeForStatus, type MessagesRequest, MessagesRequestSchema } from "./formats/anthropic/Messages.js"
+import { MessageBody } from "./formats/anthropic/MessageBody.js"
+import { errorTypeForStatus } from "./formats/anthropic/Messages.js"
 import { Usage } from "./Health/Usage.js"
 import * as Provider from "./Provider.js"
 import { Quota } from "./Quota/Quota.js"
@@ -45,35 +46,46 @@ const providerFor = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
   return p
 }
 
-const decodeMessages = Schema.decodeUnknownEither(MessagesRequestSchema, { errors: "first" })
-
 const invalid = (reason: string, status = 400) => new InvalidRequest({ status, errorType: errorTypeForStatus(status), reason })
 const refuse = (status: number, reason: string) => new NoProvider({ status, reason })
 
+/**
+ * The body, read once. Chunk by chunk rather than `arrayBuffer()`: a body that arrives as one chunk
+ * (as it does in process) is used as it is, with no copy.
+ */
 const readBody = (web: Request) =>
   Effect.gen(function*() {
     const declared = Number(web.headers.get("content-length") ?? "0")
     if (declared > MAX_BODY_BYTES) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
-    const buffer = yield* Effect.tryPromise({ try: () => web.arrayBuffer(), catch: () => invalid("could not read the request body") })
-    if (buffer.byteLength > MAX_BODY_BYTES) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
-    return new Uint8Array(buffer)
+    const body = web.body
+    if (body === null) return new Uint8Array(0)
+    const read = yield* Effect.tryPromise({ try: () => readAll(body), catch: () => invalid("could not read the request body") })
+    if (read === undefined) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
+    return read
   })
 
-const parseMessages = (text: string): Either.Either<MessagesRequest, InvalidRequest> => {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return Either.left(invalid("request body is not valid JSON"))
+const readAll = async (body: ReadableStream<Uint8Array>): Promise<Uint8Array | undefined> => {
+  const reader = body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
   }
-  return Either.match(decodeMessages(json), {
-    onLeft: (error) => {
-      const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
-      const where = first === undefined || first.path.length === 0 ? "body" : first.path.join(".")
-      return Either.left(invalid(`${where}: ${first?.message ?? "invalid request"}`))
-    },
-    onRight: () => Either.right(json as MessagesRequest)
-  })
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
 }
 
 type Route = "messages" | "count_tokens" | "other"
@@ -135,14 +147,8 @@ interface Plan {
 const plan = (web: Request, ctx: { requestId: string; path: string; search: string; route: Route; token: string | undefined; direct: DirectRoute.DirectTarget | undefined; snapshot: Snapshot }) =>
   Effect.gen(function*() {
     const { requestId, path, route, token, direct, snapshot } = ctx
-    let body: Uint8Array | undefined
-    let json: MessagesRequest | undefined
-    let bodyText: string | undefined
-    if (web.method !== "GET" && web.method !== "HEAD") body = yield* readBody(web)
-    if (route !== "other") {
-      bodyText = new TextDecoder().decode(body ?? new Uint8Array())
-      json = yield* parseMessages(bodyText)
-    }
+    const body = web.method !== "GET" && web.method !== "HEAD" ? yield* readBody(web) : undefined
+    const message = route !== "other" ? new MessageBody(body ?? new Uint8Array(0)) : undefined
 
     if (token !== undefined && !snapshot.tokens.has(token)) return yield* Effect.fail(refuse(401, "invalid access token"))
     const validToken = token !== undefined
@@ -154,22 +160,6 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
 
     // The token's entry, looked up once: for its quota and its label in the usage counters.
     const entry = validToken ? snapshot.document.accessTokens.find((t) => t.token === token) : undefined
-    if (validToken) {
-      if (entry !== undefined && hasLimits(entry)) {
-        const decision = yield* (yield* Quota).take(token, entry)
-        if (!decision.allowed) {
-          return yield* Effect.fail(
-            new InvalidRequest({
-              status: 429,
-              errorType: "rate_limit_error",
-              reason: `access token quota of ${decision.limit} requests per ${decision.window} reached`,
-              retryAfterSeconds: decision.retryAfterSeconds
-            })
-          )
-        }
-      }
-    }
-
     const settings = snapshot.document.settings
     let chain: Array<Provider.Provider["Type"]>
     if (direct !== undefined) {
@@ -189,6 +179,33 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       chain = chainFor(snapshot, route, caller)
     }
     yield* Effect.annotateCurrentSpan("chain", chain.map((p) => p.name).join(","))
+    // The body is parsed up front only when the first provider needs the whole request (a
+    // translation) or the scan cannot read it (then a malformed body is a 400 before any upstream);
+    // otherwise it goes as bytes, and a later translated provider parses it if the chain gets there.
+    if (message !== undefined) {
+      const first = chain[0]
+      if (first === undefined || first.config.format !== "anthropic" || message.scan === undefined) {
+        const parsed = message.parse()
+        if (Either.isLeft(parsed)) return yield* Effect.fail(parsed.left)
+      }
+    }
+    // Counted only for a request that can go out.
+    if (validToken) {
+      if (entry !== undefined && hasLimits(entry)) {
+        const decision = yield* (yield* Quota).take(token, entry)
+        if (!decision.allowed) {
+          return yield* Effect.fail(
+            new InvalidRequest({
+              status: 429,
+              errorType: "rate_limit_error",
+              reason: `access token quota of ${decision.limit} requests per ${decision.window} reached`,
+              retryAfterSeconds: decision.retryAfterSeconds
+            })
+          )
+        }
+      }
+    }
+
     const request: Provider.UpstreamRequest = {
       requestId,
       method: web.method,
@@ -196,19 +213,19 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       search: ctx.search,
       headers: web.headers,
       body,
-      json,
-      bodyText,
-      stream: json?.stream === true
+      message,
+      stream: route === "messages" && message !== undefined && message.stream
     }
     const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined
     return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(token, entry) : undefined } satisfies Plan
   })
 
 /** When nothing upstream can answer: count_tokens gets an estimate, GET /v1/models the configured names. */
-const localAnswer = (route: Route, method: string, path: string, json: MessagesRequest | undefined, snapshot: Snapshot, requestId: string, cors: Record<string, string>): Reply.Answer | undefined => {
+const localAnswer = (route: Route, method: string, path: string, message: MessageBody | undefined, snapshot: Snapshot, requestId: string, cors: Record<string, string>): Reply.Answer | undefined => {
   const headers = { ...cors, "content-type": "application/json", "x-failover-provider": "local", "x-request-id": requestId }
-  if (route === "count_tokens" && json !== undefined) {
-    return { status: 200, headers, body: JSON.stringify({ input_tokens: estimateInputTokens(json) }) }
+  const parsed = route === "count_tokens" ? message?.parse() : undefined
+  if (parsed !== undefined && Either.isRight(parsed)) {
+    return { status: 200, headers, body: JSON.stringify({ input_tokens: estimateInputTokens(parsed.right) }) }
   }
   if (method === "GET" && path === "/v1/models") {
     return { status: 200, headers, body: JSON.stringify(modelList(snapshot)) }
@@ -233,7 +250,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
       yield* usage.record({ token: p.tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
       yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag })
       const { request } = p
-      return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.json, snapshot, request.requestId, cors) ??
+      return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, cors) ??
         Reply.fromFailure(f, request.requestId, cors)
     }
     const r = result.right
@@ -247,10 +264,30 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
   })
 
 /**
- * One proxied request, from the web Request to the answer. The Worker runs it directly (no router in
- * front: it is the hot path); `handle` serves the same program as a router route (Node, tests).
+ * How a streaming request's keep-alive starts without a second fiber: the caller (the Worker entry)
+ * is told the delay once the request turns out to be a stream, and if the chain has not answered by
+ * then it answers with `pings(later)`, the client's stream of pings that the answer will follow.
  */
-export const respond = (web: Request) => Effect.gen(function*() {
+export type KeepAliveHook = (keepAliveMs: number, pings: (later: Promise<Reply.Answer>) => Reply.Answer) => void
+
+const pingAnswer = (later: Promise<Reply.Answer>, keepAliveMs: number, cors: Record<string, string>, requestId: string): Reply.Answer => ({
+  status: 200,
+  headers: {
+    ...cors,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "x-failover-provider": KeepAlive.PENDING_PROVIDER,
+    "x-request-id": requestId
+  },
+  body: KeepAlive.stream(later, keepAliveMs)
+})
+
+/**
+ * One proxied request, from the web Request to the answer. The Worker runs it directly (no router in
+ * front: it is the hot path) with a keep-alive hook; `handle` serves the same program as a router
+ * route (Node, tests), where a stream's keep-alive runs the chain in a fiber of its own.
+ */
+export const respond = (web: Request, keepAlive?: KeepAliveHook) => Effect.gen(function*() {
   const requestId = `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
   const url = new URL(web.url)
   const { path: fullPath, token: pathToken } = splitTokenPath(url.pathname)
@@ -284,7 +321,7 @@ export const respond = (web: Request) => Effect.gen(function*() {
   if (refusal !== undefined) {
     // Nothing may serve it: count_tokens still gets an estimate and /v1/models the configured names
     // (neither reveals a secret nor costs an upstream call).
-    const local = localAnswer(route, web.method, path, request.json, snapshot, requestId, cors)
+    const local = localAnswer(route, web.method, path, request.message, snapshot, requestId, cors)
     return local ?? Reply.ownError(refusal, requestId, cors)
   }
   const run = execute(planned.right, snapshot, cors).pipe(
@@ -296,31 +333,22 @@ export const respond = (web: Request) => Effect.gen(function*() {
 
   // A stream: if no answer is ready within keepAliveMs, start the client's stream with pings.
   const keepAliveMs = snapshot.document.settings.stream.keepAliveMs
+  if (keepAlive !== undefined) {
+    keepAlive(keepAliveMs, (later) => pingAnswer(later, keepAliveMs, cors, requestId))
+    return yield* run
+  }
   const fiber = yield* Effect.forkDaemon(run)
   const early = yield* Fiber.join(fiber).pipe(Effect.timeout(Duration.millis(keepAliveMs)), Effect.option)
   if (Option.isSome(early)) return early.value
   yield* Effect.annotateCurrentSpan("keep_alive", true)
   const runtime = yield* Effect.runtime<never>()
-  const later = Runtime.runPromise(runtime)(Fiber.join(fiber))
-  return {
-    status: 200,
-    headers: {
-      ...cors,
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      "x-failover-provider": KeepAlive.PENDING_PROVIDER,
-      "x-request-id": requestId
-    },
-    body: KeepAlive.stream(later, keepAliveMs)
-  } satisfies Reply.Answer
+  return pingAnswer(Runtime.runPromise(runtime)(Fiber.join(fiber)), keepAliveMs, cors, requestId)
 }).pipe(
   Effect.tap((answer) => Effect.annotateCurrentSpan("http.response.status_code", answer.status)),
   // The request's own line in the logs: a server span, so it is logged at info (children at debug).
   Effect.withSpan("Proxy.request", { kind: "server", captureStackTrace: false })
 )
 
-/** The Worker's entry for `/v1/*` and the direct routes: a web Request in, a web Response out. */
-export const serve = (web: Request) => Effect.map(respond(web), Reply.toWeb)
 
 /** The same program as a router route. */
 export const handle = Effect.gen(function*() {

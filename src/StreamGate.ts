@@ -13,6 +13,7 @@ import { Effect } from "effect"
 import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
 import type { ErrorType, StreamEvent } from "./formats/anthropic/Messages.js"
 import { encodeEvent, SseParser } from "./formats/Sse.js"
+import * as Tracing from "./Tracing.js"
 import * as UsageTap from "./UsageTap.js"
 import type { TokenUsage } from "./UsageTap.js"
 
@@ -109,15 +110,13 @@ class TimedReader {
     })
   }
 
-  /** A read with no timeout of its own (the committed stream has one watchdog for the whole stream). */
-  next(): Promise<ReadableStreamReadResult<Uint8Array>> {
-    const read = this.inflight ?? this.reader.read()
+  /** The underlying reader, for the committed stream's own reads (it tells `release` what is in flight). */
+  get raw(): ReadableStreamDefaultReader<Uint8Array> {
+    return this.reader
+  }
+
+  set pending(read: Promise<ReadableStreamReadResult<Uint8Array>> | undefined) {
     this.inflight = read
-    const settled = () => {
-      if (this.inflight === read) this.inflight = undefined
-    }
-    read.then(settled, settled)
-    return read
   }
 
   release(): void {
@@ -127,52 +126,85 @@ class TimedReader {
   }
 }
 
+/** How many idle-watchdog ticks make one idle timeout: a stall is seen within a quarter of the limit. */
+const TICKS = 4
+
 /**
- * The committed stream: the held bytes first, then the rest with the idle timeout and truncation guard.
- * Per chunk this does only what it must (one read, one enqueue, a timestamp); the idle timeout is one
- * watchdog timer per stream that looks at how long the pending read has waited, not a timer per read.
+ * The committed stream: the held bytes first, then the rest with the idle timeout, the truncation
+ * guard and the usage tap. Those need to see each chunk go by, so this is JavaScript per chunk, kept
+ * to the least: one read, one enqueue, a counter and a reference kept for the tail. The idle timeout
+ * is one watchdog per stream that ticks four times per limit and looks at whether the pending read
+ * has moved; no timer, timestamp or copy per chunk.
  */
 const committed = (
-  reader: TimedReader,
+  timed: TimedReader,
   held: ReadonlyArray<Uint8Array>,
   idleTimeoutMs: number,
   onEnd: (tail: string) => void
 ): ReadableStream<Uint8Array> => {
-  // The last chunks by reference (no copy per chunk); joined and decoded once, at the end.
+  const reader = timed.raw
+  // The last chunks by reference; trimmed now and then, joined and decoded once, at the end.
   let recent: Array<Uint8Array> = []
   let recentBytes = 0
   const remember = (chunk: Uint8Array) => {
     recent.push(chunk)
     recentBytes += chunk.length
-    while (recent.length > 1 && recentBytes - recent[0]!.length >= TAIL_BYTES) recentBytes -= recent.shift()!.length
+    if (recent.length < 64) return
+    let drop = 0
+    while (drop < recent.length - 1 && recentBytes - recent[drop]!.length >= TAIL_BYTES) recentBytes -= recent[drop++]!.length
+    if (drop > 0) recent = recent.slice(drop)
   }
   const tailText = () => {
     const joined = concatAll(recent)
     recent = []
-    return new TextDecoder().decode(joined.length > TAIL_BYTES ? joined.slice(joined.length - TAIL_BYTES) : joined)
+    return new TextDecoder().decode(joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined)
   }
   held.forEach(remember)
 
   let ended = false
-  /** when the pending upstream read began; 0 while none is pending (a slow client is not an idle upstream) */
-  let readingSince = 0
-  let watchdog: ReturnType<typeof setTimeout> | undefined
+  /** completed upstream reads, and whether one is pending (a slow client is not an idle upstream) */
+  let reads = 0
+  let reading = false
+  let watchdog: ReturnType<typeof setInterval> | undefined
   let output: ReadableStreamDefaultController<Uint8Array> | undefined
   const end = (frame?: Uint8Array) => {
     if (ended) return
     ended = true
-    if (watchdog !== undefined) clearTimeout(watchdog)
+    if (watchdog !== undefined) clearInterval(watchdog)
     if (frame !== undefined) output?.enqueue(frame)
     output?.close()
   }
-  const watch = (ms: number) => {
-    watchdog = setTimeout(() => {
+  const watch = () => {
+    let seen = -1
+    let quiet = 0
+    watchdog = setInterval(() => {
       if (ended) return
-      const waited = readingSince === 0 ? 0 : Date.now() - readingSince
-      if (waited < idleTimeoutMs) return watch(idleTimeoutMs - waited)
+      quiet = reading && reads === seen ? quiet + 1 : 0
+      seen = reads
+      if (quiet < TICKS) return
       end(errorFrame("timeout_error", `upstream sent nothing for ${idleTimeoutMs} ms`))
-      reader.release()
-    }, ms)
+      timed.release()
+    }, Math.max(1, Math.ceil(idleTimeoutMs / TICKS)))
+  }
+
+  const onRead = (result: ReadableStreamReadResult<Uint8Array>) => {
+    reading = false
+    timed.pending = undefined
+    reads++
+    if (ended) return
+    if (result.done) {
+      const text = tailText()
+      onEnd(text)
+      end(endedProperly(text) ? undefined : errorFrame("api_error", "upstream stream ended before message_stop"))
+      return
+    }
+    remember(result.value)
+    output!.enqueue(result.value)
+  }
+  const onFailure = (cause: unknown) => {
+    reading = false
+    timed.pending = undefined
+    end(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
   }
 
   let first = true
@@ -180,37 +212,23 @@ const committed = (
     start: (controller) => {
       output = controller
     },
-    pull: async (controller) => {
+    pull: (controller) => {
       if (first) {
         first = false
         for (const chunk of held) controller.enqueue(chunk)
-        watch(idleTimeoutMs)
+        watch()
         return
       }
       if (ended) return
-      readingSince = Date.now()
-      let result: ReadableStreamReadResult<Uint8Array>
-      try {
-        result = await reader.next()
-      } catch (cause) {
-        end(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
-        return
-      }
-      readingSince = 0
-      if (ended) return
-      if (result.done) {
-        const text = tailText()
-        onEnd(text)
-        end(endedProperly(text) ? undefined : errorFrame("api_error", "upstream stream ended before message_stop"))
-        return
-      }
-      remember(result.value)
-      controller.enqueue(result.value)
+      reading = true
+      const read = reader.read()
+      timed.pending = read
+      return read.then(onRead, onFailure)
     },
     cancel: () => {
       ended = true
-      if (watchdog !== undefined) clearTimeout(watchdog)
-      reader.release()
+      if (watchdog !== undefined) clearInterval(watchdog)
+      timed.release()
     }
   }, { highWaterMark: 0 })
 }
@@ -275,7 +293,7 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
       cancelled = true
       reader.release()
     })
-  }).pipe(Effect.withSpan("StreamGate.gate", { attributes: { provider: options.provider }, captureStackTrace: false }))
+  }).pipe(Tracing.debugSpan("StreamGate.gate", { attributes: { provider: options.provider } }))
 
 const typeOf = (data: string): string | undefined => {
   const m = /"type"\s*:\s*"([a-z_]+)"/.exec(data)

@@ -4,7 +4,7 @@
  * warning. Logs go out as JSON lines too. Header attributes are kept only from an allow-list:
  * the platform's request span records request headers, and a secret must never reach the logs.
  */
-import { Cause, Exit, Layer, Logger, LogLevel, Option, Tracer } from "effect"
+import { Cause, Effect, Exit, FiberRef, Layer, Logger, LogLevel, Option, Tracer } from "effect"
 
 const SAFE_HEADER_ATTRIBUTES = new Set(["user-agent", "anthropic-version", "anthropic-beta", "x-app", "content-type", "content-length"])
 
@@ -101,6 +101,15 @@ export const makeTracer = (sink: LineSink, minimum: LogLevel.LogLevel): Tracer.T
       new JsonSpan(name, parent, context, links, startTime, kind, sink, minimum),
     context: (f) => f()
   })
+
+/**
+ * A span for a step inside a request, made only when debug lines are written. At info the steps
+ * would not be logged (a failure is, by the chain's own warning), so they cost nothing there: no
+ * span object, no fiber-ref work, no annotations.
+ */
+export const debugSpan = (name: string, options?: Tracer.SpanOptions) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) =>
+    LogLevel.lessThanEqual(level, LogLevel.Debug) ? Effect.withSpan(self, name, { captureStackTrace: false, ...options }) : self)
 
 export const parseLogLevel = (value: string | undefined): LogLevel.LogLevel => {
   switch ((value ?? "info").toLowerCase()) {

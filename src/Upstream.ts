@@ -3,10 +3,12 @@
  * it streams back, the timeout to response headers, and the status -> typed error classification
  * that decides failover.
  */
-import { Duration, Effect } from "effect"
+import { Effect } from "effect"
 import type { ProviderConfig } from "./Config/Document.js"
 import { Network, type ProviderError, RateLimited, Timeout, Unauthorized, type UpstreamAnswer, Upstream5xx } from "./Errors.js"
-import type { MessagesRequest } from "./formats/anthropic/Messages.js"
+import type { MessageBody } from "./formats/anthropic/MessageBody.js"
+import { errorBody } from "./formats/anthropic/Messages.js"
+import type { InvalidRequest } from "./Errors.js"
 import { retryAfterFrom } from "./RetryAfter.js"
 import { safeAnswerHeaders } from "./UpstreamHeaders.js"
 import type { TokenUsage } from "./UsageTap.js"
@@ -21,10 +23,8 @@ export interface UpstreamRequest {
   readonly search: string
   readonly headers: Headers
   readonly body: Uint8Array | undefined
-  /** the decoded Messages request for /v1/messages and count_tokens */
-  readonly json: MessagesRequest | undefined
-  /** `body` as text, when it was already decoded to parse `json` (so it is not decoded twice) */
-  readonly bodyText?: string | undefined
+  /** the same bytes as a Messages request (/v1/messages and count_tokens): scanned, parsed at most once */
+  readonly message: MessageBody | undefined
   readonly stream: boolean
 }
 
@@ -36,6 +36,13 @@ export interface UpstreamReply {
   /** token usage, once the answer has been read to its end (when it says) */
   readonly usage?: Promise<TokenUsage | undefined> | undefined
 }
+
+/** A request the proxy cannot read, answered as Anthropic would (a 400 goes back to the client, no failover). */
+export const invalidReply = (error: InvalidRequest): UpstreamReply => ({
+  status: error.status,
+  headers: new Headers({ "content-type": "application/json" }),
+  body: JSON.stringify(errorBody("invalid_request_error", error.reason))
+})
 
 const MAX_ERROR_BODY = 64 * 1024
 
@@ -71,14 +78,40 @@ export const classify = (
 
 export const joinUrl = (baseUrl: string, path: string, search: string) => `${baseUrl.replace(/\/+$/, "")}${path}${search}`
 
-export const fetchWithTimeout = (provider: ProviderConfig, url: string, init: RequestInit, stream: boolean) => {
+/**
+ * The fetch, bounded by the time to response headers. One timer and one AbortController, no fiber:
+ * this runs on every attempt of every request. An interruption (the client went away) aborts the fetch.
+ */
+export const fetchWithTimeout = (provider: ProviderConfig, url: string, init: RequestInit, stream: boolean): Effect.Effect<Response, Network | Timeout> => {
   const afterMs = stream ? provider.timeoutMs : provider.nonStreamingTimeoutMs
-  return Effect.tryPromise({
-    try: (signal) => fetch(url, { ...init, signal }),
-    catch: (cause) => new Network({ provider: provider.name, reason: cause instanceof Error ? cause.message : String(cause) })
-  }).pipe(
+  return Effect.async<Response, Network | Timeout>((resume) => {
+    const controller = new AbortController()
+    let done = false
     // Only the time to response headers is bounded; a stream may then run for as long as it runs.
-    Effect.timeoutFail({ duration: Duration.millis(afterMs), onTimeout: () => new Timeout({ provider: provider.name, afterMs }) })
-  )
+    const timer = setTimeout(() => {
+      done = true
+      controller.abort()
+      resume(Effect.fail(new Timeout({ provider: provider.name, afterMs })))
+    }, afterMs)
+    fetch(url, { ...init, signal: controller.signal }).then(
+      (response) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        resume(Effect.succeed(response))
+      },
+      (cause: unknown) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        resume(Effect.fail(new Network({ provider: provider.name, reason: cause instanceof Error ? cause.message : String(cause) })))
+      }
+    )
+    return Effect.sync(() => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      controller.abort()
+    })
+  })
 }
-

@@ -13,6 +13,7 @@ import type { Bindings } from "./Env.js"
 import { WorkerCtx, WorkerEnv } from "./Env.js"
 import { errorBody } from "./formats/anthropic/Messages.js"
 import * as Proxy from "./Proxy.js"
+import * as Reply from "./Reply.js"
 import * as Tracing from "./Tracing.js"
 
 const bindings = env as Bindings
@@ -20,9 +21,6 @@ const bindings = env as Bindings
 const base = Layer.mergeAll(Layer.succeed(WorkerEnv, bindings), Tracing.layer(Tracing.parseLogLevel(bindings.LOG_LEVEL)))
 const services = App.services.pipe(Layer.provideMerge(base))
 type Services = Layer.Layer.Success<typeof services>
-
-const internalError = () =>
-  new Response(JSON.stringify(errorBody("api_error", "internal error")), { status: 500, headers: { "content-type": "application/json" } })
 
 /** The router for everything but the proxy paths, over the same services (one memo map builds them once). */
 const routerHandler = (memoMap: Layer.MemoMap) => {
@@ -64,13 +62,37 @@ const isolateOnce = (): Isolate => {
   return isolate
 }
 
+const internalAnswer = (): Reply.Answer => ({
+  status: 500,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(errorBody("api_error", "internal error"))
+})
+
+/**
+ * A proxied request: one fiber. A stream that has no answer after `keepAliveMs` is answered here,
+ * from a plain timer, with the keep-alive pings; the same fiber goes on and its answer follows them.
+ */
 const proxy = (rt: Runtime.Runtime<Services>, request: Request, ctx: ExecutionContext): Promise<Response> =>
-  Runtime.runPromise(rt)(
-    Proxy.serve(request).pipe(
-      Effect.provideService(WorkerCtx, ctx),
-      Effect.catchAllCause((cause) => Effect.as(Effect.logError("unhandled", cause), internalError()))
+  new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let answered = false
+    const keepAlive: Proxy.KeepAliveHook = (ms, pings) => {
+      timer = setTimeout(() => {
+        answered = true
+        resolve(Reply.toWeb(pings(answer)))
+      }, ms)
+    }
+    const answer: Promise<Reply.Answer> = Runtime.runPromise(rt)(
+      Proxy.respond(request, keepAlive).pipe(
+        Effect.provideService(WorkerCtx, ctx),
+        Effect.catchAllCause((cause) => Effect.as(Effect.logError("unhandled", cause), internalAnswer()))
+      )
     )
-  )
+    void answer.then((a) => {
+      if (timer !== undefined) clearTimeout(timer)
+      if (!answered) resolve(Reply.toWeb(a))
+    })
+  })
 
 export { QuotaCounter } from "./Quota/QuotaObject.js"
 export { SharedState } from "./Shared/SharedState.js"

@@ -10,6 +10,7 @@
  * Modules with several operations are namespaces (`Chain.run`, `Provider.make`, `Health.layerMemory`,
  * `Reply.fromFailure`, `Admin.AdminApi`); schemas, error classes, translators and types are flat.
  */
+import { MessageBody } from "./formats/anthropic/MessageBody.js"
 import type { MessagesRequest } from "./formats/anthropic/Messages.js"
 import type { UpstreamRequest } from "./Upstream.js"
 
@@ -95,6 +96,8 @@ export { type StreamTranslator, toTransformStream, translateBody } from "./forma
 // -------------------------------------------------------------------------------- Anthropic shapes
 
 export * from "./formats/anthropic/Messages.js"
+export { MessageBody } from "./formats/anthropic/MessageBody.js"
+export { scan as scanMessagesBody, type Scan as MessagesBodyScan } from "./formats/anthropic/BodyScan.js"
 
 // ------------------------------------------------------------------------------------------- admin
 
@@ -120,6 +123,7 @@ export interface UpstreamRequestOptions {
  */
 export const upstreamRequest = (json: MessagesRequest, options: UpstreamRequestOptions = {}): UpstreamRequest => {
   const headers = new Headers(options.headers)
+  const body = new TextEncoder().encode(JSON.stringify(json))
   if (!headers.has("content-type")) headers.set("content-type", "application/json")
   if (!headers.has("anthropic-version")) headers.set("anthropic-version", "2023-06-01")
   return {
@@ -128,8 +132,8 @@ export const upstreamRequest = (json: MessagesRequest, options: UpstreamRequestO
     path: options.path ?? "/v1/messages",
     search: options.search ?? "",
     headers,
-    body: new TextEncoder().encode(JSON.stringify(json)),
-    json,
+    body,
+    message: new MessageBody(body, json),
     stream: json.stream === true
   }
 }

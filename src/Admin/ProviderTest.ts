@@ -3,6 +3,7 @@
  * provider alone, outside the chain. Breaker state and usage counters are left alone: a test says
  * nothing about how the provider serves real traffic.
  */
+import { MessageBody } from "../formats/anthropic/MessageBody.js"
 import { Clock, Duration, Effect, Either } from "effect"
 import { type ProviderConfig, usesStoredCredential } from "../Config/Document.js"
 import { compileModels } from "../Config/Models.js"
@@ -76,14 +77,15 @@ export const run = (
       "user-agent": "claude-failover-admin-test"
     })
     if (clientCredential && apiKey !== undefined) headers.set("x-api-key", apiKey)
+    const body = new TextEncoder().encode(JSON.stringify(json))
     const request: Provider.UpstreamRequest = {
       requestId: `req_cfo_test_${crypto.randomUUID().replaceAll("-", "")}`,
       method: "POST",
       path: "/v1/messages",
       search: "",
       headers,
-      body: new TextEncoder().encode(JSON.stringify(json)),
-      json,
+      body,
+      message: new MessageBody(body, json),
       stream: false
     }
     const start = yield* Clock.currentTimeMillis

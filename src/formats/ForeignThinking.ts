@@ -6,6 +6,9 @@
  */
 const PREFIX = "cfo1."
 
+/** The formats that sign thinking blocks this way (the byte scan looks for each one's prefix). */
+export const SIGNING_FORMATS = ["openai", "gemini", "openai-responses"] as const
+
 export const foreignSignature = (format: string, payload = ""): string => `${PREFIX}${format}.${payload}`
 
 export const isForeignSignature = (signature: string | undefined): boolean =>

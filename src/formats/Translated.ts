@@ -3,11 +3,11 @@
  * answer — JSON, SSE or an error — back into Anthropic's shapes. Garbage with a 2xx status is a
  * provider failure, never a 200 to the client.
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { ProviderConfig } from "../Config/Document.js"
 import type { ModelMapper } from "../Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "../Errors.js"
-import { classify, fetchWithTimeout, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../Upstream.js"
+import { classify, fetchWithTimeout, invalidReply, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../Upstream.js"
 import { safeAnswerHeaders } from "../UpstreamHeaders.js"
 import * as UsageTap from "../UsageTap.js"
 import { errorBody } from "./anthropic/Messages.js"
@@ -16,11 +16,16 @@ import { translateBody } from "./StreamTranslator.js"
 
 export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: FormatAdapter) =>
 (request: UpstreamRequest): Effect.Effect<UpstreamReply, ProviderError> => {
-  const json = request.json
-  if (json === undefined) {
+  if (request.message === undefined) {
     return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `${adapter.format} providers serve /v1/messages only` }))
   }
+  const message = request.message
   return Effect.suspend(() => {
+    // Parsed here, once per request whichever provider asks first; a body that does not parse is the
+    // client's 400, before this upstream sees it.
+    const parsed = message.parse()
+    if (Either.isLeft(parsed)) return Effect.succeed(invalidReply(parsed.left))
+    const json = parsed.right
     const translation = adapter.translate(json, { provider: config, model: mapModel(json.model) })
     return fetchWithTimeout(config, translation.url, {
       method: "POST",

@@ -13,7 +13,7 @@ const request: UpstreamRequest = {
   search: "",
   headers: new Headers(),
   body: undefined,
-  json: undefined,
+  message: undefined,
   stream: false
 }
 const ok: UpstreamReply = { status: 200, headers: new Headers(), body: "ok" }

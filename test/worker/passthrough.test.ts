@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test"
 import { describe, expect, it } from "vitest"
-import { anthropicMessage, messagesBody, post, putConfig, scenario } from "./helpers.js"
+import { anthropicMessage, messagesBody, post, putConfig, scenario, TOKEN } from "./helpers.js"
 
 const single = async (steps: Parameters<typeof scenario>[0]) => {
   const up = await scenario(steps)
@@ -93,7 +93,7 @@ describe("bad input", () => {
     ["not an object", "[1,2]"],
     ["no model", JSON.stringify({ messages: [] })],
     ["no messages", JSON.stringify({ model: "m" })],
-    ["bad role", JSON.stringify({ model: "m", messages: [{ role: "robot", content: "x" }] })]
+    ["a truncated body", JSON.stringify(messagesBody()).slice(0, -1)]
   ])("answers 400 invalid_request_error for %s without calling upstream", async (_, body) => {
     const up = await single([{ json: anthropicMessage() }])
     const r = await post("/v1/messages", body)
@@ -102,6 +102,47 @@ describe("bad input", () => {
     expect(json.type).toBe("error")
     expect(json.error.type).toBe("invalid_request_error")
     expect(await up.calls()).toHaveLength(0)
+  })
+
+  it("sends a body only Anthropic can judge to Anthropic as bytes, and its 400 comes back unchanged", async () => {
+    const refusal = { type: "error", error: { type: "invalid_request_error", message: "messages.0.role: Input should be 'user' or 'assistant'" } }
+    const up = await single([{ status: 400, json: refusal }])
+    const body = JSON.stringify({ model: "m", messages: [{ role: "robot", content: "x" }] })
+    const r = await post("/v1/messages", body)
+    expect(r.status).toBe(400)
+    expect(await r.json()).toEqual(refusal)
+    const calls = await up.calls()
+    expect(calls.map((c) => c.body)).toEqual([body])
+  })
+
+  it("answers 400 for a body a translated first provider cannot read, without calling upstream", async () => {
+    const up = await scenario([{ json: {} }])
+    await putConfig({
+      providers: [{ name: "openai", format: "openai", baseUrl: up.baseUrl, apiKey: "sk-openai-0000" }],
+      accessTokens: [{ token: TOKEN }]
+    })
+    const r = await post("/v1/messages", JSON.stringify({ model: "m", messages: [{ role: "robot", content: "x" }] }), { "x-failover-token": TOKEN })
+    expect(r.status).toBe(400)
+    expect(((await r.json()) as { error: { type: string; message: string } }).error).toMatchObject({ type: "invalid_request_error", message: expect.stringContaining("messages.0.role") })
+    expect(await up.calls()).toHaveLength(0)
+  })
+
+  it("after a byte-path failure, answers 400 for a body the translated fallback cannot read, without calling it", async () => {
+    const primary = await scenario([{ status: 529, json: { type: "error", error: { type: "overloaded_error", message: "busy" } } }])
+    const backup = await scenario([{ json: {} }])
+    await putConfig({
+      providers: [
+        { name: "primary", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
+        { name: "openai", format: "openai", baseUrl: backup.baseUrl, apiKey: "sk-openai-0000" }
+      ],
+      accessTokens: [{ token: TOKEN }]
+    })
+    const body = JSON.stringify({ model: "m", messages: [{ role: "robot", content: "x" }] })
+    const r = await post("/v1/messages", body, { "x-failover-token": TOKEN, "x-api-key": "sk-ant-client" })
+    expect(r.status).toBe(400)
+    expect(((await r.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error")
+    expect(await primary.calls()).toHaveLength(1)
+    expect(await backup.calls()).toHaveLength(0)
   })
 
   it("answers 413 for a body over 32 MB without calling upstream", async () => {

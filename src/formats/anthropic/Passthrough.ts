@@ -1,48 +1,56 @@
 /**
- * Sending to an Anthropic-format provider. A client-credential provider gets the caller's exact
- * bytes unless something must change: a mapped model, a clamped max_tokens, thinking blocks another
- * provider made (Anthropic would answer 400 "Invalid signature"), or the volatile `cch=` billing
- * value (removed in place so prompt caching keeps hitting). A keyed provider gets the body with
- * those edits and only allow-listed headers. A 400 that blames the history (signatures, thinking
- * budget, unanswered tool_use) is retried once with the history repaired.
+ * Sending to an Anthropic-format provider. The caller's bytes go as they are, unparsed, with only
+ * what must change edited in the bytes: the volatile `cch=` billing value (removed in place so prompt
+ * caching keeps hitting) and a mapped model (spliced). Only what the bytes cannot take goes through
+ * a parse: thinking blocks another provider made (Anthropic would answer 400 "Invalid signature"), a
+ * clamped max_tokens, a body the scan could not read. A keyed provider gets the same body with only
+ * allow-listed headers. A 400 that blames the history (signatures, thinking budget, unanswered
+ * tool_use) is retried once with the history repaired.
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { ProviderConfig, Settings } from "../../Config/Document.js"
 import type { ModelMapper } from "../../Config/Models.js"
 import * as Conversation from "../../Conversation.js"
-import type { ProviderError } from "../../Errors.js"
-import { classify, fetchWithTimeout, joinUrl, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../../Upstream.js"
+import type { InvalidRequest, ProviderError } from "../../Errors.js"
+import { classify, fetchWithTimeout, invalidReply, joinUrl, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../../Upstream.js"
 import { forwardedHeaders, keyedAnthropicHeaders } from "../../UpstreamHeaders.js"
+import { stripBillingCch } from "./MessageBody.js"
 import type { MessagesRequest } from "./Messages.js"
 
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
-
-/** The body to send, and the (possibly edited) request it carries. */
+/** The body to send: the caller's bytes (edited in place or spliced), or the edited request re-serialised. */
 const prepare = (
   config: ProviderConfig,
   mapModel: ModelMapper,
   request: UpstreamRequest,
   settings: Settings | undefined
-): { readonly body: Uint8Array | string | undefined; readonly json: MessagesRequest | undefined } => {
-  const json = request.json
-  if (json === undefined) return { body: request.body, json }
-  let edited = json
-  let changed = false
-  const model = mapModel(json.model)
-  if (model !== json.model) [edited, changed] = [{ ...edited, model }, true]
-  const stripped = Conversation.stripForeignThinking(edited)
-  if (stripped !== undefined) [edited, changed] = [stripped, true]
-  const clamped = Conversation.clampMaxTokens(edited, config.maxTokens)
-  if (clamped !== undefined) [edited, changed] = [clamped, true]
+): Either.Either<Uint8Array | string | undefined, InvalidRequest> => {
+  const message = request.message
+  if (message === undefined) return Either.right(request.body)
   const stripCch = settings?.stripBillingCch ?? true
-  if (changed || config.apiKey !== undefined) {
-    const text = JSON.stringify(edited)
-    return { body: (stripCch ? Conversation.stripBillingCch(text) : undefined) ?? text, json: edited }
+  const scan = message.scan
+  const bytes = () => {
+    if (stripCch) message.stripBillingCch()
+    const model = mapModel(scan!.model)
+    return model === scan!.model ? message.bytes : message.withModel(model)
   }
-  if (!stripCch || request.body === undefined) return { body: request.body, json }
-  const text = Conversation.stripBillingCch(request.bodyText ?? decoder.decode(request.body))
-  return { body: text === undefined ? request.body : encoder.encode(text), json }
+  // The byte path: nothing in the body needs more than the scan found.
+  if (scan !== undefined && !scan.foreignThinking && config.maxTokens === undefined) return Either.right(bytes())
+
+  return Either.map(message.parse(), (json) => {
+    let edited = json
+    let changed = false
+    const stripped = Conversation.stripForeignThinking(edited)
+    if (stripped !== undefined) [edited, changed] = [stripped, true]
+    const clamped = Conversation.clampMaxTokens(edited, config.maxTokens)
+    if (clamped !== undefined) [edited, changed] = [clamped, true]
+    // The signature bytes were a false alarm and nothing else changes: the bytes can still go.
+    if (!changed && scan !== undefined) return bytes()
+    const model = mapModel(json.model)
+    if (model !== json.model) [edited, changed] = [{ ...edited, model }, true]
+    const noCch = stripCch ? stripBillingCch(edited) : undefined
+    if (noCch !== undefined) [edited, changed] = [noCch, true]
+    return changed ? JSON.stringify(edited) : message.bytes
+  })
 }
 
 export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Settings | undefined) =>
@@ -51,17 +59,16 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
   const url = joinUrl(config.baseUrl, request.path, request.search)
   const noBody = request.method === "GET" || request.method === "HEAD"
 
-  const attempt = (body: Uint8Array | string | undefined, json: MessagesRequest | undefined, repaired: boolean): Effect.Effect<UpstreamReply, ProviderError> =>
+  const attempt = (body: Uint8Array | string | undefined, repaired: boolean): Effect.Effect<UpstreamReply, ProviderError> =>
     fetchWithTimeout(config, url, { method: request.method, headers, ...(body === undefined || noBody ? {} : { body }) }, request.stream).pipe(
       Effect.flatMap((response): Effect.Effect<UpstreamReply, ProviderError> => {
-        if (response.status === 400 && json !== undefined && !repaired) {
+        if (response.status === 400 && request.message !== undefined && !repaired) {
           // Read the (small) error to see whether the history can be repaired; answer it as read otherwise.
           return Effect.flatMap(readErrorBody(response), (text) => {
-            const fixed = Conversation.rectifiable(text) ? Conversation.rectify(json) : undefined
+            const parsed = Conversation.rectifiable(text) ? request.message!.parse() : undefined
+            const fixed = parsed !== undefined && Either.isRight(parsed) ? repair(parsed.right, config, mapModel, settings) : undefined
             if (fixed !== undefined) {
-              return Effect.logInfo("retrying once with the history repaired").pipe(
-                Effect.zipRight(attempt(JSON.stringify(fixed), fixed, true))
-              )
+              return Effect.logInfo("retrying once with the history repaired").pipe(Effect.zipRight(attempt(fixed, true)))
             }
             return Effect.succeed({ status: 400, headers: new Headers(response.headers), body: text })
           })
@@ -73,8 +80,19 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
       })
     )
 
-  return Effect.suspend(() => {
-    const { body, json } = prepare(config, mapModel, request, settings)
-    return attempt(body, json, false)
-  })
+  return Effect.suspend(() =>
+    Either.match(prepare(config, mapModel, request, settings), {
+      onLeft: (invalid) => Effect.succeed(invalidReply(invalid)),
+      onRight: (body) => attempt(body, false)
+    })
+  )
+}
+
+/** The request with its history repaired (and this provider's edits), serialised; undefined if nothing to repair. */
+const repair = (json: MessagesRequest, config: ProviderConfig, mapModel: ModelMapper, settings: Settings | undefined): string | undefined => {
+  const fixed = Conversation.rectify(Conversation.clampMaxTokens(json, config.maxTokens) ?? json)
+  if (fixed === undefined) return undefined
+  const model = mapModel(fixed.model)
+  const edited = model === fixed.model ? fixed : { ...fixed, model }
+  return JSON.stringify((settings?.stripBillingCch ?? true) ? stripBillingCch(edited) ?? edited : edited)
 }
