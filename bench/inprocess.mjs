@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 import { parseArgs } from "node:util"
 import floor from "./floor.mjs"
 import * as P from "./payloads.mjs"
-import { ADMIN_TOKEN, workloads } from "./workloads.mjs"
+import { ADMIN_TOKEN, BODY_SIZES, workloads } from "./workloads.mjs"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const UPSTREAM = "http://upstream.bench"
@@ -26,7 +26,16 @@ export const IN_PROCESS_DEFAULTS = {
   blocks: 4,
   streamEvents: 2000,
   transformerEvents: 200_000,
-  workloads: ["a", "b", "c", "d"]
+  workloads: ["a", "b", "c", "d", ...BODY_SIZES.map(([k]) => k)]
+}
+
+/** Least-squares slope of added CPU (ms) over body size (MiB). */
+const slope = (points) => {
+  const n = points.length
+  const mx = points.reduce((a, p) => a + p.x, 0) / n
+  const my = points.reduce((a, p) => a + p.y, 0) / n
+  const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0)
+  return sxx === 0 ? NaN : points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx
 }
 
 /** src/index.ts and the OpenAI adapter of the checkout at `root` as Node modules; `dir` is removed by the caller. */
@@ -269,7 +278,15 @@ export const runInProcess = async (options = {}) => {
     const targets = await loadTargets(bundle, { logLevel: o.logLevel ?? "info" })
     const all = workloads()
     const cpu = {}
-    for (const key of o.workloads) cpu[key] = await measureCpu(targets, all[key], o)
+    for (const key of o.workloads) {
+      const w = all[key]
+      // Large bodies: fewer requests (the same order of total bytes), at least 60.
+      const scale = w.bytes === undefined ? 1 : Math.max(1, w.bytes / (256 * 1024))
+      cpu[key] = await measureCpu(targets, w, { ...o, requests: Math.max(60, Math.round(o.requests / scale)), warmup: Math.max(10, Math.round(o.warmup / scale)) })
+      if (w.bytes !== undefined) cpu[key].bytes = w.bytes
+    }
+    const sized = BODY_SIZES.map(([k]) => cpu[k]).filter((c) => c !== undefined)
+    if (sized.length >= 2) cpu.slopeMsPerMiB = slope(sized.map((c) => ({ x: c.bytes / (1024 * 1024), y: c.addedCpuMs })))
     return { cpu, transformer }
   } finally {
     globalThis.fetch = realFetch
@@ -314,6 +331,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n")
   else {
     for (const [k, v] of Object.entries(result.cpu)) {
+      if (typeof v === "number") {
+        console.log(`${k}: ${v.toFixed(3)}`)
+        continue
+      }
       console.log(`${k}: proxy ${v.proxyCpuMs.toFixed(3)} ms, floor ${v.floorCpuMs.toFixed(3)} ms, added ${v.addedCpuMs.toFixed(3)} ms CPU/request (${v.requests} requests)`)
     }
     const t = result.transformer

@@ -216,3 +216,44 @@ export const answerHeaders = (contentType) => ({
   "anthropic-ratelimit-tokens-reset": "2026-01-01T00:00:01Z",
   ...(contentType.startsWith("text/event-stream") ? { "cache-control": "no-cache" } : {})
 })
+
+/**
+ * A long Claude Code conversation of about `bytes` (the request Claude Code sends late in a session):
+ * the real request's system, tools and settings, with turns appended until the size is reached —
+ * assistant turns with text and a tool_use, user turns with a large tool_result (file contents with
+ * quotes, escapes and some non-ASCII) — and a billing block with a volatile `cch=`, as recent Claude
+ * Code sends it. The same bytes every run.
+ */
+export const claudeCodeConversation = (bytes, stream, seed = 5) => {
+  const base = JSON.parse(readFileSync(FIXTURE, "utf8"))
+  const random = rng(seed)
+  const billing = base.system[0]
+  base.system[0] = { ...billing, text: billing.text.replace(/;\s*$/, "; cch=7f3a9;") }
+  const messages = [...base.messages]
+  const file = (n) => {
+    const lines = []
+    for (let i = 0; i < n; i++) {
+      const words = fragments(random, 3).join(" ")
+      lines.push(i % 7 === 0 ? `  const label = "${words}" // café, naïve — 日本` : `  if (value === "${words}") return { ok: true, path: "src\\\\${i}.ts" }`)
+    }
+    return lines.join("\n")
+  }
+  let turn = 0
+  const size = () => encoder.encode(JSON.stringify({ ...base, messages })).byteLength
+  let estimate = size()
+  while (estimate < bytes) {
+    const id = `toolu_${String(turn).padStart(6, "0")}`
+    const assistant = {
+      role: "assistant",
+      content: [
+        { type: "text", text: fragments(random, 12).join("") },
+        { type: "tool_use", id, name: "Read", input: { file_path: `/work/src/module${turn}.ts`, limit: 400 } }
+      ]
+    }
+    const user = { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: file(60 + Math.floor(random() * 60)) }] }
+    messages.splice(messages.length - 1, 0, assistant, user)
+    estimate += encoder.encode(JSON.stringify(assistant)).byteLength + encoder.encode(JSON.stringify(user)).byteLength + 2
+    turn++
+  }
+  return encoder.encode(JSON.stringify({ ...base, messages, stream }))
+}

@@ -84,6 +84,7 @@ export const workloads = () => {
       provider: "e-primary",
       config: passthroughConfig("e-primary", "big")
     },
+    ...sizeWorkloads(client),
     probe: {
       title: "forwarding probe",
       stream: true,
@@ -96,3 +97,23 @@ export const workloads = () => {
     }
   }
 }
+
+/** The non-streaming passthrough at the sizes a session grows through (MiB): latency and CPU per size. */
+export const BODY_SIZES = [["s50k", "50 KB", 0], ["s500k", "500 KB", 0.5], ["s2m", "2 MB", 2], ["s8m", "8 MB", 8]]
+
+const sizeWorkloads = (headers) =>
+  Object.fromEntries(BODY_SIZES.map(([key, label, mib]) => {
+    const body = P.claudeCodeConversation(mib * 1024 * 1024, false)
+    return [key, {
+      title: `(s) passthrough, ${label} body`,
+      stream: false,
+      body,
+      bytes: body.byteLength,
+      latencyOnly: true,
+      headers,
+      proxyPath: "/v1/messages?beta=true",
+      floorPath: "/msg/v1/messages?beta=true",
+      provider: `${key}-primary`,
+      config: passthroughConfig(`${key}-primary`, "msg")
+    }]
+  }))
