@@ -49,23 +49,30 @@ const providerFor = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
 const invalid = (reason: string, status = 400) => new InvalidRequest({ status, errorType: errorTypeForStatus(status), reason })
 const refuse = (status: number, reason: string) => new NoProvider({ status, reason })
 
-/**
- * The body, read once. Chunk by chunk rather than `arrayBuffer()`: a body that arrives as one chunk
- * (as it does in process) is used as it is, with no copy.
- */
+/** The body, read once (every attempt re-sends it), refused past MAX_BODY_BYTES. */
 const readBody = (web: Request) =>
   Effect.gen(function*() {
     const declared = Number(web.headers.get("content-length") ?? "0")
     if (declared > MAX_BODY_BYTES) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
-    const body = web.body
-    if (body === null) return new Uint8Array(0)
-    const read = yield* Effect.tryPromise({ try: () => readAll(body), catch: () => invalid("could not read the request body") })
+    if (web.body === null) return new Uint8Array(0)
+    const read = yield* Effect.tryPromise({ try: () => readAll(web), catch: () => invalid("could not read the request body") })
     if (read === undefined) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
     return read
   })
 
-const readAll = async (body: ReadableStream<Uint8Array>): Promise<Uint8Array | undefined> => {
-  const reader = body.getReader()
+/**
+ * workerd reads a whole body natively (`arrayBuffer()`; chunk by chunk in JavaScript costs it 4 ms
+ * per MB). Where web streams are JavaScript (Node), reading the chunks is cheaper: a body that is
+ * already one chunk is used as it is, with no copy.
+ */
+const NATIVE_BODY = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === "Cloudflare-Workers"
+
+const readAll = async (web: Request): Promise<Uint8Array | undefined> => {
+  if (NATIVE_BODY) {
+    const whole = new Uint8Array(await web.arrayBuffer())
+    return whole.byteLength > MAX_BODY_BYTES ? undefined : whole
+  }
+  const reader = web.body!.getReader()
   const chunks: Array<Uint8Array> = []
   let total = 0
   for (;;) {

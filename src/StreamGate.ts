@@ -11,8 +11,9 @@
  */
 import { Effect } from "effect"
 import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
-import type { ErrorType, StreamEvent } from "./formats/anthropic/Messages.js"
-import { encodeEvent, SseParser } from "./formats/Sse.js"
+import * as CommittedStream from "./CommittedStream.js"
+import { concatAll } from "./CommittedStream.js"
+import { SseParser } from "./formats/Sse.js"
 import * as Tracing from "./Tracing.js"
 import * as UsageTap from "./UsageTap.js"
 import type { TokenUsage } from "./UsageTap.js"
@@ -50,25 +51,7 @@ const failoverError = (provider: string, data: string): ProviderError | undefine
   }
 }
 
-export const errorFrame = (type: ErrorType, message: string): Uint8Array => {
-  const event: StreamEvent = { type: "error", error: { type, message } }
-  return encodeEvent(event)
-}
-
-/** Whether the end of a stream shows it finished properly (message_stop) or already reported an error. */
-const TAIL_BYTES = 512
-const endedProperly = (tail: string) => tail.includes("message_stop") || /"type"\s*:\s*"error"/.test(tail)
-
 const HEAD_CHARS = 4_096
-
-const concatAll = (chunks: ReadonlyArray<Uint8Array>) => chunks.reduce((acc, c) => concat(acc, c), new Uint8Array(0))
-
-const concat = (a: Uint8Array, b: Uint8Array) => {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
-}
 
 /**
  * A reader whose reads can time out. Cancelling a fetch body while a read is pending makes workerd
@@ -110,7 +93,7 @@ class TimedReader {
     })
   }
 
-  /** The underlying reader, for the committed stream's own reads (it tells `release` what is in flight). */
+  /** The underlying reader, for the committed stream (which tells `release` what is in flight). */
   get raw(): ReadableStreamDefaultReader<Uint8Array> {
     return this.reader
   }
@@ -124,113 +107,6 @@ class TimedReader {
     if (this.inflight === undefined) cancel()
     else this.inflight.then(cancel, cancel)
   }
-}
-
-/** How many idle-watchdog ticks make one idle timeout: a stall is seen within a quarter of the limit. */
-const TICKS = 4
-
-/**
- * The committed stream: the held bytes first, then the rest with the idle timeout, the truncation
- * guard and the usage tap. Those need to see each chunk go by, so this is JavaScript per chunk, kept
- * to the least: one read, one enqueue, a counter and a reference kept for the tail. The idle timeout
- * is one watchdog per stream that ticks four times per limit and looks at whether the pending read
- * has moved; no timer, timestamp or copy per chunk.
- */
-const committed = (
-  timed: TimedReader,
-  held: ReadonlyArray<Uint8Array>,
-  idleTimeoutMs: number,
-  onEnd: (tail: string) => void
-): ReadableStream<Uint8Array> => {
-  const reader = timed.raw
-  // The last chunks by reference; trimmed now and then, joined and decoded once, at the end.
-  let recent: Array<Uint8Array> = []
-  let recentBytes = 0
-  const remember = (chunk: Uint8Array) => {
-    recent.push(chunk)
-    recentBytes += chunk.length
-    if (recent.length < 64) return
-    let drop = 0
-    while (drop < recent.length - 1 && recentBytes - recent[drop]!.length >= TAIL_BYTES) recentBytes -= recent[drop++]!.length
-    if (drop > 0) recent = recent.slice(drop)
-  }
-  const tailText = () => {
-    const joined = concatAll(recent)
-    recent = []
-    return new TextDecoder().decode(joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined)
-  }
-  held.forEach(remember)
-
-  let ended = false
-  /** completed upstream reads, and whether one is pending (a slow client is not an idle upstream) */
-  let reads = 0
-  let reading = false
-  let watchdog: ReturnType<typeof setInterval> | undefined
-  let output: ReadableStreamDefaultController<Uint8Array> | undefined
-  const end = (frame?: Uint8Array) => {
-    if (ended) return
-    ended = true
-    if (watchdog !== undefined) clearInterval(watchdog)
-    if (frame !== undefined) output?.enqueue(frame)
-    output?.close()
-  }
-  const watch = () => {
-    let seen = -1
-    let quiet = 0
-    watchdog = setInterval(() => {
-      if (ended) return
-      quiet = reading && reads === seen ? quiet + 1 : 0
-      seen = reads
-      if (quiet < TICKS) return
-      end(errorFrame("timeout_error", `upstream sent nothing for ${idleTimeoutMs} ms`))
-      timed.release()
-    }, Math.max(1, Math.ceil(idleTimeoutMs / TICKS)))
-  }
-
-  const onRead = (result: ReadableStreamReadResult<Uint8Array>) => {
-    reading = false
-    timed.pending = undefined
-    reads++
-    if (ended) return
-    if (result.done) {
-      const text = tailText()
-      onEnd(text)
-      end(endedProperly(text) ? undefined : errorFrame("api_error", "upstream stream ended before message_stop"))
-      return
-    }
-    remember(result.value)
-    output!.enqueue(result.value)
-  }
-  const onFailure = (cause: unknown) => {
-    reading = false
-    timed.pending = undefined
-    end(errorFrame("api_error", `upstream stream failed: ${cause instanceof Error ? cause.message : String(cause)}`))
-  }
-
-  let first = true
-  return new ReadableStream<Uint8Array>({
-    start: (controller) => {
-      output = controller
-    },
-    pull: (controller) => {
-      if (first) {
-        first = false
-        for (const chunk of held) controller.enqueue(chunk)
-        watch()
-        return
-      }
-      if (ended) return
-      reading = true
-      const read = reader.read()
-      timed.pending = read
-      return read.then(onRead, onFailure)
-    },
-    cancel: () => {
-      ended = true
-      if (watchdog !== undefined) clearInterval(watchdog)
-      timed.release()
-    }
-  }, { highWaterMark: 0 })
 }
 
 /**
@@ -253,8 +129,12 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
     const commit = () => {
       let settle: (u: TokenUsage | undefined) => void = () => {}
       const usage = new Promise<TokenUsage | undefined>((resolve) => settle = resolve)
-      const head = new TextDecoder().decode(held.length === 1 ? held[0] : concatAll(held)).slice(0, HEAD_CHARS)
-      const stream = committed(reader, held, options.idleTimeoutMs, (tail) => settle(UsageTap.fromText(head, tail)))
+      const head = new TextDecoder().decode(concatAll(held)).slice(0, HEAD_CHARS)
+      const stream = CommittedStream.make(
+        { body, reader: reader.raw, release: () => reader.release(), setPending: (read) => reader.pending = read },
+        held,
+        { idleTimeoutMs: options.idleTimeoutMs, onEnd: (tail) => settle(UsageTap.fromText(head, tail)) }
+      )
       resume(Effect.succeed({ body: stream, usage }))
     }
     const fail = (error: ProviderError) => {
