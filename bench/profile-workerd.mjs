@@ -3,7 +3,7 @@
 // workload: what the in-process profile cannot show (workerd's own fetch, timers, console, the
 // Durable Objects the Worker calls). The bundle is built unminified so functions keep their names.
 //
-//   node bench/profile-workerd.mjs --workload a --requests 1000 [--out-dir bench/profiles]
+//   node bench/profile-workerd.mjs --workload a --requests 1000 [--out-dir bench/profiles] [--log-level none]
 //   node bench/profile.mjs bench/profiles/workerd-a.cpuprofile --bundle bench/profiles/workerd-bundle.js
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
@@ -28,7 +28,8 @@ const { values } = parseArgs({
     requests: { type: "string" },
     warmup: { type: "string" },
     "out-dir": { type: "string" },
-    root: { type: "string" }
+    root: { type: "string" },
+    "log-level": { type: "string" }
   }
 })
 const key = values.workload ?? "a"
@@ -89,7 +90,7 @@ try {
   const upstream = await startUpstream({})
   cleanup.push(() => upstream.close())
   const inspectorPort = await freePort()
-  const rt = await startRuntime(fromConfig, build.path, upstream.url, undefined, inspectorPort)
+  const rt = await startRuntime(fromConfig, build.path, upstream.url, values["log-level"], inspectorPort)
   cleanup.push(() => rt.mf.dispose())
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   cleanup.push(() => agent.destroy())

@@ -65,14 +65,15 @@ export const admit = (s: BreakerState, now: number): Admission => {
 
 export const startProbe = (s: BreakerState, now: number): BreakerState => ({ ...s, probeStartedAt: now })
 
-export const onSuccess = (s: BreakerState, now: number): BreakerState => ({
+/** `count` successes in a row, the last at `now`. */
+export const onSuccess = (s: BreakerState, now: number, count = 1): BreakerState => ({
   ...s,
   consecutiveFailures: 0,
   openUntil: 0,
   probeStartedAt: 0,
   lastSuccessAt: now,
-  requests: s.requests + 1,
-  successes: s.successes + 1
+  requests: s.requests + count,
+  successes: s.successes + count
 })
 
 export interface FailureInfo {

@@ -27,29 +27,107 @@ export class SharedSync extends Context.Tag("claude-failover/SharedSync")<Shared
   readonly flush: Effect.Effect<void>
 }>() {}
 
-const MAX_QUEUE = 1_000
+/** Failures queued at most (each one is sent at once, so this is only reached when the object is down). */
+const MAX_FAILURES = 1_000
 /** Successes and usage are sent at most this often per isolate; a failure goes out at once. */
 const FLUSH_EVERY_MS = 5_000
+
+/**
+ * What this isolate saw since its last report, kept small however many requests it serves: a run of
+ * successes of one provider is one event with a count, and usage is summed per hour and key. So
+ * queueing costs the same on the thousandth request of a window as on the first, and nothing is
+ * dropped.
+ */
+type SuccessRun = { readonly name: string; readonly kind: "success"; at: number; count: number }
+
+class Pending {
+  health: Array<HealthEvent> = []
+  usage = new Map<string, UsageBuckets.UsageDelta>()
+  /** a failure is queued: send at once */
+  urgent = false
+  private failures = 0
+  /** provider -> its latest run of successes (an event in `health`, counted up in place) */
+  private runs = new Map<string, SuccessRun>()
+
+  success(name: string, at: number): void {
+    const run = this.runs.get(name)
+    if (run !== undefined) {
+      run.at = at
+      run.count++
+      return
+    }
+    const fresh: SuccessRun = { name, kind: "success", at, count: 1 }
+    this.runs.set(name, fresh)
+    this.health.push(fresh)
+  }
+
+  failure(e: HealthEvent): void {
+    this.runs.delete(e.name)
+    if (this.failures >= MAX_FAILURES) return
+    this.failures++
+    this.urgent = true
+    this.health.push(e)
+  }
+
+  addUsage(d: UsageBuckets.UsageDelta): void {
+    const key = `${d.hour}|${d.key}`
+    const seen = this.usage.get(key)
+    if (seen === undefined) {
+      this.usage.set(key, { hour: d.hour, key: d.key, counters: { ...d.counters } })
+      return
+    }
+    const c = seen.counters
+    c.requests += d.counters.requests
+    c.failovers += d.counters.failovers
+    c.errors += d.counters.errors
+    c.inputTokens += d.counters.inputTokens
+    c.outputTokens += d.counters.outputTokens
+  }
+
+  get empty(): boolean {
+    return this.health.length === 0 && this.usage.size === 0
+  }
+
+  /** The report (plain data) and a fresh queue. */
+  take(): Report {
+    const report: Report = {
+      health: this.health,
+      usage: [...this.usage.values()]
+    }
+    this.health = []
+    this.usage = new Map()
+    this.runs = new Map()
+    this.urgent = false
+    this.failures = 0
+    return report
+  }
+
+  /** Events not sent yet for `name` (or all) describe a state being reset: dropped. */
+  drop(name: string | undefined): void {
+    if (name === undefined) {
+      this.health = []
+      this.runs = new Map()
+      this.urgent = false
+      this.failures = 0
+      return
+    }
+    this.health = this.health.filter((e) => e.name !== name)
+    this.runs.delete(name)
+    this.urgent = this.health.some((e) => e.kind === "failure")
+  }
+}
 
 export const make = (stub: SharedStub, startedAt: number, options: { readonly flushEveryMs?: number } = {}) => {
   const flushEveryMs = options.flushEveryMs ?? FLUSH_EVERY_MS
   const localHealth = makeHealthMemory()
   const localUsage = makeUsageMemory(startedAt)
   let shared: BreakerStates = {}
-  let healthQueue: Array<HealthEvent> = []
-  let usageQueue: Array<UsageBuckets.UsageDelta> = []
+  const pending = new Pending()
   /** the report being sent, if any */
   let inFlight: Promise<void> | undefined
   let lastFlush = 0
   /** a send is already scheduled for the end of the current window */
   let deferred = false
-
-  const queueHealth = (e: HealthEvent) => {
-    if (healthQueue.length < MAX_QUEUE) healthQueue.push(e)
-  }
-  const queueUsage = (d: UsageBuckets.UsageDelta) => {
-    if (usageQueue.length < MAX_QUEUE) usageQueue.push(d)
-  }
 
   const health: Health["Type"] = {
     scope: "deployment",
@@ -65,12 +143,12 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
     success: (name) =>
       Effect.zipRight(
         localHealth.success(name),
-        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => queueHealth({ name, at, kind: "success" }))
+        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => pending.success(name, at))
       ),
     failure: (name, info, cooldown: Cooldown) =>
       Effect.zipRight(
         localHealth.failure(name, info, cooldown),
-        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => queueHealth({ name, at, kind: "failure", info, cooldown }))
+        Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => pending.failure({ name, at, kind: "failure", info, cooldown }))
       ),
     openUntil: (name) => Effect.map(localHealth.openUntil(name), (local) => Math.max(local, shared[name]?.openUntil ?? 0)),
     view: (names) =>
@@ -90,7 +168,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         Effect.zipRight(
           localHealth.reset(name),
           // Events not sent yet describe the state being reset: drop them too.
-          Effect.sync(() => void (healthQueue = name === undefined ? [] : healthQueue.filter((e) => e.name !== name)))
+          Effect.sync(() => pending.drop(name))
         ),
         Effect.tryPromise(() => stub.resetHealth(name)).pipe(
           Effect.tap(() =>
@@ -111,7 +189,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
           const hour = UsageBuckets.hourOf(now)
           const one = (key: string, counters: Partial<Record<"requests" | "failovers" | "errors", number>>) =>
-            queueUsage({ hour, key, counters: { requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0, ...counters } })
+            pending.addUsage({ hour, key, counters: { requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0, ...counters } })
           for (const name of e.failed) one(`provider:${name}`, { requests: 1, errors: 1, failovers: 1 })
           if (e.answered !== undefined) one(`provider:${e.answered}`, { requests: 1, errors: e.error ? 1 : 0 })
           if (e.token !== undefined) one(`token:${e.token}`, { requests: 1, failovers: e.failed.length, errors: e.error ? 1 : 0 })
@@ -123,8 +201,8 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
           const hour = UsageBuckets.hourOf(now)
           const counters = { requests: 0, failovers: 0, errors: 0, inputTokens: input, outputTokens: output }
-          queueUsage({ hour, key: `provider:${provider}`, counters })
-          if (token !== undefined) queueUsage({ hour, key: `token:${token}`, counters })
+          pending.addUsage({ hour, key: `provider:${provider}`, counters })
+          if (token !== undefined) pending.addUsage({ hour, key: `token:${token}`, counters })
         })
       ),
     view: Effect.map(localUsage.view, (v) => ({ ...v, scope: "isolate" as const })),
@@ -137,9 +215,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
 
   const send = (): Promise<void> => {
     lastFlush = Date.now()
-    const report: Report = { health: healthQueue, usage: usageQueue }
-    healthQueue = []
-    usageQueue = []
+    const report = pending.take()
     const sending = stub.report(report, Date.now()).then(
       (states) => {
         shared = states
@@ -163,12 +239,12 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
     })
 
   const flush: Effect.Effect<void> = Effect.gen(function*() {
-    const urgent = healthQueue.some((e) => e.kind === "failure")
+    const urgent = pending.urgent
     const wait = flushEveryMs - (Date.now() - lastFlush)
     let sent: Promise<void>
     if (inFlight === undefined && (urgent || wait <= 0)) {
       sent = send()
-    } else if (!deferred && (healthQueue.length > 0 || usageQueue.length > 0)) {
+    } else if (!deferred && !pending.empty) {
       // What this isolate saw reaches the shared state even if no request follows: when the window
       // ends (a failure: as soon as the report in flight is through).
       deferred = true

@@ -10,7 +10,8 @@ import * as Breaker from "../Health/Breaker.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
 
 export type HealthEvent =
-  | { readonly name: string; readonly at: number; readonly kind: "success" }
+  /** `count` successes in a row (1 when absent), the last at `at` */
+  | { readonly name: string; readonly at: number; readonly kind: "success"; readonly count?: number }
   | { readonly name: string; readonly at: number; readonly kind: "failure"; readonly info: Breaker.FailureInfo; readonly cooldown: Cooldown }
 
 export interface Report {
@@ -35,7 +36,7 @@ export class SharedState extends DurableObject {
     const { breakers, usage } = await this.load()
     for (const e of report.health) {
       const s = breakers[e.name] ?? Breaker.initial
-      breakers[e.name] = e.kind === "success" ? Breaker.onSuccess(s, e.at) : Breaker.onFailure(s, e.at, e.info, e.cooldown)
+      breakers[e.name] = e.kind === "success" ? Breaker.onSuccess(s, e.at, e.count ?? 1) : Breaker.onFailure(s, e.at, e.info, e.cooldown)
     }
     if (report.health.length > 0) await this.ctx.storage.put("breakers", breakers)
     if (report.usage.length > 0) {

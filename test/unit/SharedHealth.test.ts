@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { Cooldown } from "../../src/Config/Document.js"
 import * as SharedHealth from "../../src/Shared/SharedHealth.js"
+import type { Report } from "../../src/Shared/SharedState.js"
 
 const unreachable: SharedHealth.SharedStub = {
   report: () => Promise.reject(new Error("DO unreachable")),
@@ -9,6 +10,8 @@ const unreachable: SharedHealth.SharedStub = {
   resetHealth: () => Promise.reject(new Error("DO unreachable")),
   usageSeries: () => Promise.reject(new Error("DO unreachable"))
 }
+/** Health events in a report, a run of successes counted as its successes. */
+const eventsIn = (r: Report) => r.health.reduce((n, e) => n + (e.kind === "success" ? e.count ?? 1 : 1), 0)
 const cooldown = Cooldown.make({ threshold: 2, baseMs: 60_000, maxMs: 60_000 })
 const info = { error: { at: 0, tag: "Upstream5xx", message: "x" }, countsAgainstProvider: true }
 
@@ -67,7 +70,7 @@ describe("reporting to the shared state", () => {
   it.live("sends what waited for the window at the window's end, with no further request", () =>
     Effect.gen(function*() {
       const sent: Array<number> = []
-      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (sent.push(r.health.length), Promise.resolve({})) }
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (sent.push(eventsIn(r)), Promise.resolve({})) }
       const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 150 })
       yield* s.health.success("p")
       yield* s.sync.flush // the first report goes at once
@@ -80,6 +83,28 @@ describe("reporting to the shared state", () => {
       expect(sent).toEqual([1])
       yield* Effect.sleep("250 millis")
       expect(sent).toEqual([1, 2])
+    }))
+
+  it.live("keeps a window's report small however many requests it counts, and drops none of them", () =>
+    Effect.gen(function*() {
+      const reports: Array<Report> = []
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (reports.push(r), Promise.resolve({})) }
+      const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 60_000 })
+      yield* s.health.success("a")
+      yield* s.sync.flush // the first report goes at once; the rest waits for the window
+      yield* Effect.sleep("10 millis")
+      for (let i = 0; i < 3_000; i++) {
+        yield* s.health.success(i % 3 === 0 ? "b" : "a")
+        yield* s.usage.record({ token: "laptop", failed: [], answered: "a", error: false })
+        yield* s.sync.flush
+      }
+      yield* s.health.failure("c", info, cooldown)
+      yield* s.sync.flush // a failure goes at once, with everything before it
+      yield* Effect.sleep("10 millis")
+      expect(reports).toHaveLength(2)
+      const second = reports[1]!
+      expect(second.health.map((e) => [e.name, e.kind, e.kind === "success" ? e.count : 1])).toEqual([["b", "success", 1000], ["a", "success", 2000], ["c", "failure", 1]])
+      expect(second.usage.map((u) => [u.key, u.counters.requests])).toEqual([["provider:a", 3000], ["token:laptop", 3000]])
     }))
 
   it.live("sends what arrived while a report was in flight once it is through", () =>
