@@ -91,6 +91,20 @@ describe("BodyScan", () => {
     expect(scanned).toBeGreaterThan(1000)
   })
 
+  it("reads the next turn right when it reuses what the last body ended with", () => {
+    fc.assert(
+      fc.property(body, fc.array(message, { maxLength: 4 }), billing, (json, messages, system) => {
+        const first = JSON.parse(json) as Record<string, unknown>
+        // Same key order and tail; a new conversation and billing block, as the next turn sends.
+        const next = { ...first, messages, ...("system" in first ? { system } : {}) }
+        expectAgreement(JSON.stringify(first))
+        expectAgreement(JSON.stringify(next))
+        expectAgreement(JSON.stringify({ ...next, model: "other" }))
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
   it("cch removed in place parses to what parse -> edit -> stringify gives", () => {
     fc.assert(
       fc.property(body, (json) => {

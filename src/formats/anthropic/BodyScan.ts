@@ -10,7 +10,7 @@
  * bytes, and if they appear the scan gives up. `undefined` means "not sure": the caller parses.
  */
 import { SIGNING_FORMATS } from "../ForeignThinking.js"
-import { indexOfBytes } from "./ByteSearch.js"
+import { equalBytes, indexOfBytes } from "./ByteSearch.js"
 
 export interface Range {
   readonly start: number
@@ -212,10 +212,32 @@ const walkForward = (b: Uint8Array, open: number, found: Found): Walk => {
   }
 }
 
+/**
+ * What follows `system` in the last body walked: Claude Code sends the same tools, metadata and
+ * settings every turn (only the conversation and the billing block's cch change), so when a body
+ * ends with the same bytes, the members found there are where they were (counted from the end) and
+ * the walk resumes at `system`. One native comparison instead of walking the tools again.
+ */
+interface Tail {
+  readonly bytes: Uint8Array
+  /** key, and the value's start and end counted back from the end of the body */
+  readonly members: ReadonlyArray<readonly [Key, number, number]>
+}
+let lastTail: Tail | undefined
+
 /** Members from the closing brace back, until the opening brace or the first composite too long to walk. */
 const walkBackward = (b: Uint8Array, close: number, open: number, found: Found): Walk => {
   const limit = close - WALK_BUDGET
   let j = close - 1
+  const cached = lastTail
+  const here: Array<readonly [Key, number, number]> = []
+  const hit = cached !== undefined && cached.bytes.length < close - open && equalBytes(b.subarray(b.length - cached.bytes.length), cached.bytes)
+  if (hit) {
+    for (const [key, start, end] of cached.members) {
+      if (!record(found, key, { value: { start: b.length - start, end: b.length - end } })) return undefined
+    }
+    j = b.length - cached!.bytes.length - 1
+  }
   for (;;) {
     while (isSpace(b[j])) j--
     if (j === open) return { done: true } // empty object
@@ -246,6 +268,12 @@ const walkBackward = (b: Uint8Array, close: number, open: number, found: Found):
     if (keyStart < 0) return undefined
     const key = keyOf(b, keyStart + 1, j)
     if (key === "escaped" || !record(found, key, { value: { start, end } })) return undefined
+    if (key === "system") {
+      // What follows it is what the next turn will most likely send again.
+      if (!hit) lastTail = { bytes: b.slice(end), members: here.slice() }
+    } else if (key !== "other") {
+      here.push([key, b.length - start, b.length - end])
+    }
     j = keyStart - 1
     while (isSpace(b[j])) j--
     if (b[j] === COMMA) {

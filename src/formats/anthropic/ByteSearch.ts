@@ -9,6 +9,7 @@ interface BufferLike {
 }
 interface BufferConstructorLike {
   from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): BufferLike
+  compare(a: Uint8Array, b: Uint8Array): number
 }
 
 const NativeBuffer: BufferConstructorLike | undefined = (() => {
@@ -36,4 +37,12 @@ export const portableIndexOf = (hay: Uint8Array, needle: Uint8Array, from: numbe
     if (k === needle.length) return i
   }
   return -1
+}
+
+/** Whether two byte arrays hold the same bytes (natively where the runtime can). */
+export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  if (NativeBuffer !== undefined) return NativeBuffer.compare(a, b) === 0
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }

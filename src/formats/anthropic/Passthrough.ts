@@ -74,7 +74,8 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
           })
         }
         if (response.status < 400 || classify(config.name, response.status, response.headers, "") === undefined) {
-          return Effect.succeed({ status: response.status, headers: new Headers(response.headers), body: response.body })
+          // The upstream's headers as they are (only read from here on): no copy per request.
+          return Effect.succeed({ status: response.status, headers: response.headers, body: response.body })
         }
         return Effect.flatMap(readErrorBody(response), (text) => Effect.fail(classify(config.name, response.status, response.headers, text)!))
       })
