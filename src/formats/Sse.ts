@@ -21,8 +21,17 @@ export class SseParser {
   private data: Array<string> = []
   private pendingCr = false
 
+  /** the decoder may hold part of a character (the last chunk did not end on an ASCII byte) */
+  private decoderBusy = false
+
   push(chunk: Uint8Array): Array<SseEvent> {
+    this.decoderBusy = chunk.length > 0 ? chunk[chunk.length - 1]! >= 0x80 : this.decoderBusy
     return this.feed(this.decoder.decode(chunk, { stream: true }))
+  }
+
+  /** Between events: nothing buffered, so a chunk that is one whole frame may be read without the parser. */
+  get idle(): boolean {
+    return !this.decoderBusy && !this.pendingCr && this.buffer === "" && this.data.length === 0 && this.event === undefined
   }
 
   /** Flushes what the upstream left unterminated (a last frame without its blank line). */

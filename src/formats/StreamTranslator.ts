@@ -15,22 +15,20 @@ export interface StreamTranslator {
 /** `body` translated chunk by chunk, as the client reads it. An upstream read error errors the stream. */
 export const translateBody = (body: ReadableStream<Uint8Array>, translator: StreamTranslator): ReadableStream<Uint8Array> => {
   const reader = body.getReader()
-  return new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      for (;;) {
-        const r = await reader.read()
-        if (r.done) {
-          const last = translator.end()
-          if (last !== undefined) controller.enqueue(last)
-          controller.close()
-          return
-        }
-        const out = translator.push(r.value)
-        if (out !== undefined) return controller.enqueue(out)
+  // A promise chain rather than an async function per pull: one promise less per chunk.
+  const step = (controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> =>
+    reader.read().then((r) => {
+      if (r.done) {
+        const last = translator.end()
+        if (last !== undefined) controller.enqueue(last)
+        controller.close()
+        return
       }
-    },
-    cancel: (reason) => reader.cancel(reason)
-  }, { highWaterMark: 0 })
+      const out = translator.push(r.value)
+      if (out === undefined) return step(controller)
+      controller.enqueue(out)
+    })
+  return new ReadableStream<Uint8Array>({ pull: step, cancel: (reason) => reader.cancel(reason) }, { highWaterMark: 0 })
 }
 
 export const toTransformStream = (translator: StreamTranslator): TransformStream<Uint8Array, Uint8Array> =>

@@ -14,6 +14,7 @@
  */
 import type { ErrorType, MessagesRequest, StopReason, StreamEvent } from "../anthropic/Messages.js"
 import { encodeEvents, SseParser } from "../Sse.js"
+import { type FastFrame, type HeadMemo, readFrame, tokenValue } from "./fastFrame.js"
 import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
 import type { SseEvent } from "../Sse.js"
 import type { ChatUsage } from "./response.js"
@@ -36,6 +37,8 @@ interface ToolLane {
   pending: string
   /** arguments streamed so far while live (for the completeness check) */
   args: string
+  /** argument tokens streamed as bytes, not yet added to `args` (decoded only when checked) */
+  rawArgs: Array<Uint8Array>
   /** where the completeness scanner stopped, and its state there */
   scan: { at: number; depth: number; inString: boolean; escaped: boolean; opened: boolean }
   done: boolean
@@ -45,12 +48,52 @@ type Lane = TextLane | ToolLane
 const NO_SCAN = { at: 0, depth: 0, inString: false, escaped: false, opened: false }
 const newToolId = (): string => `toolu_${crypto.randomUUID().replace(/-/g, "")}`
 
+/** Adds the arguments streamed as bytes to `args`, in order. */
+const settleArgs = (lane: ToolLane): void => {
+  if (lane.rawArgs.length === 0) return
+  for (const token of lane.rawArgs) lane.args += tokenValue(token)
+  lane.rawArgs = []
+}
+
+const encoder = new TextEncoder()
+const DELTA_TAIL = encoder.encode("}}\n\n")
+type DeltaKind = "text_delta" | "input_json_delta"
+const DELTA_FIELD: Record<DeltaKind, string> = { text_delta: "text", input_json_delta: "partial_json" }
+
+/** `event: content_block_delta … "<field>":` per block index and delta type, encoded once per stream. */
+class DeltaHeads {
+  private readonly heads: Record<DeltaKind, Array<Uint8Array>> = { text_delta: [], input_json_delta: [] }
+
+  get(index: number, kind: DeltaKind): Uint8Array {
+    return this.heads[kind][index] ??= encoder.encode(
+      `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${DELTA_FIELD[kind]}":`
+    )
+  }
+}
+
+interface BufferAllocator {
+  allocUnsafe(size: number): Uint8Array
+}
+const NodeBuffer = (globalThis as { Buffer?: BufferAllocator }).Buffer
+/** Output bytes: from Node's buffer pool where there is one (a fresh typed array costs more than the frame). */
+const allocate = (size: number): Uint8Array => NodeBuffer !== undefined ? NodeBuffer.allocUnsafe(size) : new Uint8Array(size)
+
+/** A delta frame around a JSON string token, as bytes: what encodeEvent writes for the same text. */
+const deltaFrame = (head: Uint8Array, token: Uint8Array): Uint8Array => {
+  const out = allocate(head.length + token.length + DELTA_TAIL.length)
+  out.set(head, 0)
+  out.set(token, head.length)
+  out.set(DELTA_TAIL, head.length + token.length)
+  return out
+}
+
 /**
  * Whether a tool's arguments form a complete JSON value. A small incremental scanner (string and
  * nesting state, resumed where it stopped) keeps this linear in the argument size however often it
  * is asked; JSON.parse only confirms once the nesting is back to zero.
  */
 const completeJson = (lane: ToolLane): boolean => {
+  settleArgs(lane)
   const a = lane.args
   let { depth, escaped, inString, opened } = lane.scan
   for (let i = lane.scan.at; i < a.length; i++) {
@@ -96,6 +139,7 @@ export class ChatStreamTranslator {
   private readonly toolsById = new Map<string, ToolLane>()
   private readonly toolsByIndex = new Map<number, ToolLane>()
   private lastTool: ToolLane | undefined = undefined
+  private readonly heads = new DeltaHeads()
 
   /** `model` is the model the client asked for; `names` maps shortened tool names back. */
   constructor(private readonly model: string, private readonly names: ToolNames, private readonly request: MessagesRequest) {}
@@ -108,6 +152,22 @@ export class ChatStreamTranslator {
       this.data(e)
     }
     return this.out
+  }
+
+  /**
+   * A frame read as bytes (fastFrame): its Anthropic frame as bytes, when it continues the live
+   * block exactly as the general path would (same state changes, same bytes); otherwise undefined.
+   */
+  pushFrame(frame: FastFrame): Uint8Array | undefined {
+    if (!this.started || this.terminated || frame.token.length <= 2) return undefined
+    if (frame.kind === "content") {
+      return this.live === this.text ? deltaFrame(this.heads.get(this.liveIndex, "text_delta"), frame.token) : undefined
+    }
+    const lane = this.toolsByIndex.get(frame.index)
+    if (lane === undefined || lane !== this.live || lane.done || this.waiting.length > 0) return undefined
+    this.lastTool = lane
+    lane.rawArgs.push(frame.token)
+    return deltaFrame(this.heads.get(this.liveIndex, "input_json_delta"), frame.token)
   }
 
   /** The upstream body ended: close normally if it finished, otherwise report the truncation. */
@@ -174,7 +234,7 @@ export class ChatStreamTranslator {
     const index = typeof call["index"] === "number" ? call["index"] : undefined
     let lane = id !== undefined ? this.toolsById.get(id) : index !== undefined ? this.toolsByIndex.get(index) : this.lastTool
     if (lane === undefined) {
-      lane = { kind: "tool", id: id ?? newToolId(), name: undefined, pending: "", args: "", scan: NO_SCAN, done: false }
+      lane = { kind: "tool", id: id ?? newToolId(), name: undefined, pending: "", args: "", rawArgs: [], scan: NO_SCAN, done: false }
       this.toolsById.set(lane.id, lane)
     }
     if (index !== undefined) this.toolsByIndex.set(index, lane)
@@ -232,6 +292,7 @@ export class ChatStreamTranslator {
     if (fragment === "") return
     const index = this.liveIndex
     if (lane.kind === "tool") {
+      settleArgs(lane)
       lane.args += fragment
       this.out.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: fragment } })
     } else if (lane.kind === "text") {
@@ -297,8 +358,12 @@ export class ChatStreamTranslator {
 export const chatStreamTranslator = (model: string, names: ToolNames, request: MessagesRequest): StreamTranslator => {
   const parser = new SseParser()
   const translator = new ChatStreamTranslator(model, names, request)
+  const memo: HeadMemo = { head: undefined }
   return {
     push: (chunk) => {
+      const frame = parser.idle ? readFrame(chunk, memo) : undefined
+      const fast = frame === undefined ? undefined : translator.pushFrame(frame)
+      if (fast !== undefined) return fast
       const events = translator.push(parser.push(chunk))
       return events.length > 0 ? encodeEvents(events) : undefined
     },
