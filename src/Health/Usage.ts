@@ -50,11 +50,11 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
   let tokens = new Map<string, Counters>()
   let buckets: UsageBuckets.Buckets = {}
   const hourly = (now: number, key: string, counters: Partial<Counters>) => {
-    buckets = UsageBuckets.add(buckets, [{
+    UsageBuckets.addTo(buckets, {
       hour: UsageBuckets.hourOf(now),
       key,
       counters: { requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0, ...counters }
-    }], now)
+    }, now)
   }
   const at = (m: Map<string, Counters>, k: string) => {
     let c = m.get(k)

@@ -37,6 +37,26 @@ export const add = (buckets: Buckets, deltas: ReadonlyArray<UsageDelta>, now: nu
   return out
 }
 
+/**
+ * One delta added in place: what an isolate does per request (no copy of the buckets). Hours past
+ * the last KEEP_HOURS are dropped when a new hour's bucket is made.
+ */
+export const addTo = (buckets: Buckets, d: UsageDelta, now: number): void => {
+  let bucket = buckets[d.hour]
+  if (bucket === undefined) {
+    const oldest = hourOf(now) - (KEEP_HOURS - 1) * HOUR
+    if (d.hour < oldest) return
+    for (const hour of Object.keys(buckets)) if (Number(hour) < oldest) delete buckets[hour]
+    bucket = buckets[d.hour] = {}
+  }
+  const c = bucket[d.key] ??= zero()
+  c.requests += d.counters.requests
+  c.failovers += d.counters.failovers
+  c.errors += d.counters.errors
+  c.inputTokens += d.counters.inputTokens
+  c.outputTokens += d.counters.outputTokens
+}
+
 export interface Series {
   /** the 24 hour starts, oldest first */
   readonly hours: ReadonlyArray<number>
