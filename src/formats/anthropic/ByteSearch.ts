@@ -39,9 +39,17 @@ export const portableIndexOf = (hay: Uint8Array, needle: Uint8Array, from: numbe
   return -1
 }
 
+interface TimingSafe {
+  timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean
+}
+/** workerd's native comparison (`crypto.subtle.timingSafeEqual`), where there is one. */
+const subtle = (globalThis as unknown as { crypto?: { subtle?: TimingSafe } }).crypto?.subtle
+const nativeEqual = typeof subtle?.timingSafeEqual === "function" ? subtle.timingSafeEqual.bind(subtle) : undefined
+
 /** Whether two byte arrays hold the same bytes (natively where the runtime can). */
 export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
   if (a.length !== b.length) return false
+  if (nativeEqual !== undefined) return nativeEqual(a, b)
   if (NativeBuffer !== undefined) return NativeBuffer.compare(a, b) === 0
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
