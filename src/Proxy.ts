@@ -334,7 +334,8 @@ export const respond = (web: Request, keepAlive?: KeepAliveHook) => Effect.gen(f
   const run = execute(planned.right, snapshot, cors).pipe(
     // Report what this request saw to the shared health, in the background.
     Effect.tap(() => Effect.flatMap(Effect.serviceOption(SharedSync), Option.match({ onNone: () => Effect.void, onSome: (s) => s.flush }))),
-    Effect.annotateSpans("request_id", requestId)
+    Effect.annotateSpans("request_id", requestId),
+    Effect.annotateLogs("request_id", requestId)
   )
   if (!planned.right.request.stream) return yield* run
 

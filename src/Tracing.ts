@@ -128,10 +128,16 @@ export const parseLogLevel = (value: string | undefined): LogLevel.LogLevel => {
   }
 }
 
+/**
+ * Log lines (Effect.log*) to the same sink as span lines. `Logger.jsonLogger` only formats: it has
+ * to be told where its lines go, or they go nowhere.
+ */
+export const makeLogger = (sink: LineSink): Logger.Logger<unknown, void> => Logger.map(Logger.jsonLogger, sink)
+
 /** The tracer and logger for a runtime: JSON lines on the console at `level`. */
 export const layer = (level: LogLevel.LogLevel, sink: LineSink = (line) => console.log(line)) =>
   Layer.mergeAll(
     Layer.setTracer(makeTracer(sink, level)),
-    Logger.replace(Logger.defaultLogger, Logger.jsonLogger),
+    Logger.replace(Logger.defaultLogger, makeLogger(sink)),
     Logger.minimumLogLevel(level)
   )

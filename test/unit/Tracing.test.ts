@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, LogLevel } from "effect"
-import { makeTracer, redactValue } from "../../src/Tracing.js"
+import { layer, makeTracer, redactValue } from "../../src/Tracing.js"
 
 describe("span log lines", () => {
   it.effect("never carry secret headers or a path access token", () =>
@@ -45,6 +45,19 @@ describe("span log lines", () => {
       const root = debug[2]!
       for (const child of debug.slice(0, 2)) expect(child).toMatchObject({ parent_id: root.span_id, trace_id: root.trace_id })
       expect(root.trace_id).toMatch(/^[0-9a-f]{32}$/)
+    }))
+
+  it.effect("writes log lines (a provider that failed) to the same sink, at the level set", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      yield* Effect.logWarning("provider failed").pipe(
+        Effect.annotateLogs({ provider: "anthropic", reason: "Upstream5xx" }),
+        Effect.zipRight(Effect.logDebug("not at info")),
+        Effect.provide(layer(LogLevel.Info, (l) => lines.push(l)))
+      )
+      expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+        expect.objectContaining({ message: "provider failed", logLevel: "WARN", annotations: { provider: "anthropic", reason: "Upstream5xx" } })
+      ])
     }))
 
   it("leaves other values alone", () => {
