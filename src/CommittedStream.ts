@@ -2,13 +2,14 @@
  * A stream after the gate has committed: the held bytes, then the rest of the upstream, unchanged,
  * with three promises kept — a stall longer than the idle timeout, a dropped upstream, and an end
  * without `message_stop` each reach the client as an `event: error` — and the tail read for the
- * answer's token usage.
+ * answer's token usage. Those need to see the bytes go by, so there is JavaScript on the way; this
+ * module keeps it to the least each runtime allows.
  *
- * Where the runtime has a native identity stream (workerd's IdentityTransformStream), the client's
- * body is that native stream and the upstream is piped into it: workerd moves the bytes, and the
- * only JavaScript per chunk is the sink's `write` (a counter and a reference for the tail). Elsewhere
- * (Node, where web streams are JavaScript anyway) a pull-based stream does one read and one enqueue
- * per chunk.
+ * Where the runtime has a native identity stream (workerd's IdentityTransformStream) and the upstream
+ * is a byte stream (a fetch body), the client's body is the native stream and the upstream goes into
+ * it in batches of whatever has arrived (BYOB reads of up to 64 KiB), so the JavaScript is paid per
+ * batch. Elsewhere (Node, where web streams are JavaScript anyway, or an upstream that is not a byte
+ * stream) a pull-based stream does one read and one enqueue per chunk.
  */
 import { encodeEvent } from "./formats/Sse.js"
 import type { ErrorType, StreamEvent } from "./formats/anthropic/Messages.js"
@@ -83,14 +84,10 @@ class Watchdog {
 }
 
 export interface Upstream {
-  /** the upstream body, its reader released (nothing may be in flight) */
+  /** the upstream body */
   readonly body: ReadableStream<Uint8Array>
-  /** the reader the gate read with, for the pull-based form */
+  /** the reader the gate read with; nothing is in flight on it */
   readonly reader: ReadableStreamDefaultReader<Uint8Array>
-  /** cancels the upstream, once no read is in flight */
-  readonly release: () => void
-  /** tells `release` which read is in flight */
-  readonly setPending: (read: Promise<ReadableStreamReadResult<Uint8Array>> | undefined) => void
 }
 
 export interface Options {
@@ -109,10 +106,10 @@ export const make = (upstream: Upstream, held: ReadonlyArray<Uint8Array>, option
       return batched(NativeIdentity, upstream.body.getReader({ mode: "byob" }), held, options)
     } catch {
       // not a byte stream: read it chunk by chunk
-      return pulled({ ...upstream, reader: upstream.body.getReader() }, held, options)
+      return pulled(upstream.body.getReader(), held, options)
     }
   }
-  return pulled(upstream, held, options)
+  return pulled(upstream.reader, held, options)
 }
 
 const idleMessage = (ms: number) => `upstream sent nothing for ${ms} ms`
@@ -198,12 +195,17 @@ const batched = (
 const BATCH_BYTES = 64 * 1024
 
 /** The portable form: one read and one enqueue per chunk. */
-const pulled = (upstream: Upstream, held: ReadonlyArray<Uint8Array>, options: Options): ReadableStream<Uint8Array> => {
-  const reader = upstream.reader
+const pulled = (reader: ReadableStreamDefaultReader<Uint8Array>, held: ReadonlyArray<Uint8Array>, options: Options): ReadableStream<Uint8Array> => {
   const tail = new Tail()
   held.forEach((c) => tail.push(c))
   const watchdog = new Watchdog()
   let ended = false
+  let pending: Promise<unknown> | undefined
+  const release = () => {
+    const cancel = () => void reader.cancel().catch(() => {})
+    if (pending === undefined) cancel()
+    else pending.then(cancel, cancel)
+  }
   let output: ReadableStreamDefaultController<Uint8Array> | undefined
   const end = (frame?: Uint8Array) => {
     if (ended) return
@@ -214,7 +216,7 @@ const pulled = (upstream: Upstream, held: ReadonlyArray<Uint8Array>, options: Op
   }
   const onRead = (result: ReadableStreamReadResult<Uint8Array>) => {
     watchdog.waiting = false
-    upstream.setPending(undefined)
+    pending = undefined
     watchdog.reads++
     if (ended) return
     if (result.done) {
@@ -228,7 +230,7 @@ const pulled = (upstream: Upstream, held: ReadonlyArray<Uint8Array>, options: Op
   }
   const onFailure = (cause: unknown) => {
     watchdog.waiting = false
-    upstream.setPending(undefined)
+    pending = undefined
     end(errorFrame("api_error", failureMessage(cause)))
   }
 
@@ -244,20 +246,20 @@ const pulled = (upstream: Upstream, held: ReadonlyArray<Uint8Array>, options: Op
         watchdog.start(options.idleTimeoutMs, () => {
           if (ended) return
           end(errorFrame("timeout_error", idleMessage(options.idleTimeoutMs)))
-          upstream.release()
+          release()
         })
         return
       }
       if (ended) return
       watchdog.waiting = true
       const read = reader.read()
-      upstream.setPending(read)
+      pending = read
       return read.then(onRead, onFailure)
     },
     cancel: () => {
       ended = true
       watchdog.stop()
-      upstream.release()
+      release()
     }
   }, { highWaterMark: 0 })
 }

@@ -5,14 +5,14 @@
  * can fail over from, and the client sees one clean stream.
  *
  * After the commit the held bytes and then the rest flow through unchanged and unbuffered (byte-exact
- * for Anthropic passthrough). A later failure is told to the client as an `event: error` frame —
- * never a silent truncation, never a made-up message_stop — and an idle gap longer than
- * `idleTimeoutMs` ends the stream the same way. No limit applies to the stream's total length.
+ * for Anthropic passthrough; see CommittedStream). A later failure is told to the client as an
+ * `event: error` frame — never a silent truncation, never a made-up message_stop — and an idle gap
+ * longer than `idleTimeoutMs` ends the stream the same way. No limit applies to the stream's total
+ * length.
  */
 import { Effect } from "effect"
 import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
 import * as CommittedStream from "./CommittedStream.js"
-import { concatAll } from "./CommittedStream.js"
 import { SseParser } from "./formats/Sse.js"
 import * as Tracing from "./Tracing.js"
 import * as UsageTap from "./UsageTap.js"
@@ -93,13 +93,9 @@ class TimedReader {
     })
   }
 
-  /** The underlying reader, for the committed stream (which tells `release` what is in flight). */
+  /** The underlying reader, handed to the committed stream (nothing is in flight then). */
   get raw(): ReadableStreamDefaultReader<Uint8Array> {
     return this.reader
-  }
-
-  set pending(read: Promise<ReadableStreamReadResult<Uint8Array>> | undefined) {
-    this.inflight = read
   }
 
   release(): void {
@@ -129,9 +125,9 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
     const commit = () => {
       let settle: (u: TokenUsage | undefined) => void = () => {}
       const usage = new Promise<TokenUsage | undefined>((resolve) => settle = resolve)
-      const head = new TextDecoder().decode(concatAll(held)).slice(0, HEAD_CHARS)
+      const head = new TextDecoder().decode(CommittedStream.concatAll(held)).slice(0, HEAD_CHARS)
       const stream = CommittedStream.make(
-        { body, reader: reader.raw, release: () => reader.release(), setPending: (read) => reader.pending = read },
+        { body, reader: reader.raw },
         held,
         { idleTimeoutMs: options.idleTimeoutMs, onEnd: (tail) => settle(UsageTap.fromText(head, tail)) }
       )
