@@ -90,6 +90,8 @@ export const run = (
     const health = yield* Health
     let attempts = 0
     const failed: Array<string> = []
+    /** the last real failure: a provider skipped after it (breaker open) must not replace it */
+    let lastError: ProviderError | undefined
 
     const send = (provider: Provider["Type"]) =>
       Effect.suspend(() => {
@@ -118,6 +120,7 @@ export const run = (
               Effect.catchAll((first) => retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
               Effect.tapError((error) => {
                 failed.push(provider.name)
+                lastError = error
                 return Effect.logWarning("provider failed").pipe(
                   Effect.annotateLogs({
                     provider: provider.name,
@@ -156,9 +159,10 @@ export const run = (
     if (outcome._tag === "Right") {
       return { ...outcome.right, attempts, failedOver: failed.slice() }
     }
-    const error = outcome.left
-    if (error instanceof Skipped) return yield* Effect.dieMessage("unreachable: a provider was tried")
-    // The reduce hands back the last failure; the providers before it were failed over.
+    // The reduce hands back the last outcome: a provider skipped at the end of the chain stands for
+    // nothing, the last provider that really failed is the answer (failed is not empty then: with
+    // every provider skipped, the soonest one was tried above).
+    const error = outcome.left instanceof Skipped ? lastError! : outcome.left
     const failure: ChainFailure = {
       provider: failed[failed.length - 1] ?? first.name,
       error,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import * as fc from "fast-check"
 import * as ChainModule from "../../src/Chain.js"
 import * as Health from "../../src/Health/Health.js"
 import { ProviderConfig, Settings } from "../../src/Config/Document.js"
-import { type ProviderError, RateLimited, Unauthorized, Upstream5xx } from "../../src/Errors.js"
+import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "../../src/Errors.js"
 import type { Provider, UpstreamReply, UpstreamRequest } from "../../src/Provider.js"
 
 const request: UpstreamRequest = {
@@ -98,4 +99,48 @@ describe("Chain.run", () => {
       expect(failure.error._tag).toBe("Unauthorized")
       expect(failure.attempts).toBe(2)
     }))
+
+  it.effect("a provider skipped after a real failure keeps that failure (never a defect)", () =>
+    Effect.gen(function*() {
+      const a = scripted("a", 0, [overloaded("a")])
+      const b = scripted("b", 0, ["ok"])
+      const exit = yield* Effect.exit(ChainModule.run([a.provider, b.provider], request, settings).pipe(Effect.provide(healthSkipping(new Set(["b"])))))
+      expect(exit).toStrictEqual(Exit.fail({ provider: "a", error: overloaded("a"), attempts: 1, failedOver: [] }))
+      expect(b.calls).toEqual([])
+    }))
+
+  it.effect("over any chain of outcomes, answers the first success or the last real failure", () =>
+    Effect.gen(function*() {
+      const outcome = fc.constantFrom<() => ProviderError | "ok">(
+        () => "ok",
+        () => new Upstream5xx({ provider: "x", status: 529 }),
+        () => new RateLimited({ provider: "x" }),
+        () => new Unauthorized({ provider: "x", status: 401 }),
+        () => new Timeout({ provider: "x", afterMs: 1 }),
+        () => new Network({ provider: "x", reason: "refused" }),
+        () => new BadUpstreamResponse({ provider: "x", reason: "garbage" })
+      )
+      const chain = fc.array(fc.record({ outcome, skipped: fc.boolean(), openUntil: fc.nat(1000) }), { minLength: 1, maxLength: 6 })
+      for (const spec of fc.sample(chain, { numRuns: 300, seed: 42 })) {
+        const steps = spec.map((p, i) => ({ name: `p${i}`, result: p.outcome(), skipped: p.skipped, openUntil: p.openUntil }))
+        const providers = steps.map((p) => scripted(p.name, 0, [p.result]).provider)
+        const health = healthSkipping(new Set(steps.filter((p) => p.skipped).map((p) => p.name)), new Map(steps.map((p) => [p.name, p.openUntil])))
+        const exit = yield* Effect.exit(ChainModule.run(providers, request, settings).pipe(Effect.provide(health)))
+        if (Exit.isFailure(exit)) expect(exit.cause._tag).toBe("Fail") // never a defect
+        const tried = steps.filter((p) => !p.skipped)
+        // Every breaker open: the one ready first is tried anyway.
+        const order = tried.length > 0 ? tried : [steps.reduce((m, p) => (p.openUntil < m.openUntil ? p : m))]
+        const winner = order.find((p) => p.result === "ok")
+        if (winner !== undefined) expect(Exit.isSuccess(exit) ? exit.value.provider : "failed").toBe(winner.name)
+        else expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error.provider : "answered").toBe(order[order.length - 1]!.name)
+      }
+    }))
 })
+
+/** Health whose breakers are open for the named providers (the rest admitted). */
+const healthSkipping = (skipped: ReadonlySet<string>, openUntil: ReadonlyMap<string, number> = new Map()) =>
+  Layer.succeed(Health.Health, {
+    ...Health.makeMemory(),
+    admit: (name: string) => Effect.succeed(skipped.has(name) ? "skip" as const : "go" as const),
+    openUntil: (name: string) => Effect.succeed(openUntil.get(name) ?? 0)
+  })

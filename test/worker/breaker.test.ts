@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { anthropicMessage, messagesBody, post, primaryAndBackup, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
+import { SELF } from "cloudflare:test"
+import { ADMIN, anthropicMessage, messagesBody, post, primaryAndBackup, putConfig, scenario, type Step, TOKEN } from "./helpers.js"
 
 const overloaded: Step = { status: 529, json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } }
 const withToken = { "x-failover-token": TOKEN }
@@ -26,6 +27,20 @@ describe("circuit breaker in the chain", () => {
     // Both are open now; the next request is not refused: primary opened first, so it is tried.
     const r = await post("/v1/messages", messagesBody(), withToken)
     expect(r.status).toBe(529)
+    expect(await primary.calls()).toHaveLength(4)
+    expect(await backup.calls()).toHaveLength(3)
+  })
+
+  it("answers the last real failure when the provider after it is skipped (its breaker open)", async () => {
+    const { primary, backup } = await chain([overloaded], [overloaded])
+    for (let i = 0; i < 3; i++) await post("/v1/messages", messagesBody(), withToken)
+    // Both breakers are open; the primary's is closed again by hand, the backup's stays open.
+    const reset = await SELF.fetch("http://proxy/admin/api/health/primary/reset", { method: "POST", headers: ADMIN })
+    expect(reset.status).toBe(200)
+    const r = await post("/v1/messages", messagesBody(), withToken)
+    expect(r.status).toBe(529)
+    expect(await r.json()).toMatchObject({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } })
+    expect(r.headers.get("x-failover-provider")).toBe("primary")
     expect(await primary.calls()).toHaveLength(4)
     expect(await backup.calls()).toHaveLength(3)
   })
