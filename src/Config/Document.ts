@@ -4,11 +4,22 @@
  * are checked after decoding so every problem is reported with its path.
  */
 import { Either, ParseResult, Schema } from "effect"
+import { isPrivateHost, normalizeHost } from "./PrivateHosts.js"
 
 export const Format = Schema.Literal("anthropic", "openai", "gemini")
 export type Format = typeof Format.Type
 
-const HeaderMap = Schema.Record({ key: Schema.String, value: Schema.String })
+/** An HTTP field name (RFC 9110 token): anything else cannot be sent, or splits the request. */
+const HeaderName = Schema.String.pipe(Schema.pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
+  message: () => "must be a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~)"
+}))
+/** Text that reaches an upstream request's headers: a CR, LF or NUL would split or end the request. */
+const HeaderSafe = Schema.String.pipe(Schema.filter((s) => /[\r\n\0]/.test(s) ? "must not contain CR, LF or NUL" : undefined))
+/** A model name: it goes into request bodies and (Gemini) URL paths, so no control characters. */
+const ModelName = Schema.String.pipe(Schema.filter((s) => /[\u0000-\u001f\u007f]/.test(s) ? "must not contain control characters" : undefined))
+
+const HeaderMap = Schema.Record({ key: HeaderName, value: HeaderSafe })
+const ModelMap = Schema.Record({ key: Schema.String, value: ModelName })
 
 const HttpUrl = Schema.String.pipe(
   Schema.filter((s) => {
@@ -28,9 +39,9 @@ export const ProviderConfig = Schema.Struct({
   format: Format,
   baseUrl: HttpUrl,
   /** stored key; without one an anthropic-format provider forwards the caller's own credential */
-  apiKey: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  apiKey: Schema.optional(HeaderSafe.pipe(Schema.minLength(1))),
   /** model map: exact key first, then `*` globs in document order; no match keeps the model */
-  models: Schema.optional(HeaderMap),
+  models: Schema.optional(ModelMap),
   headers: Schema.optional(HeaderMap),
   enabled: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   retries: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10)), { default: () => 1 }),
@@ -46,7 +57,7 @@ export const ProviderConfig = Schema.Struct({
   /** anthropic-beta policy: flags to strip ("*" for all) and flags to rename, before the provider sees them */
   betas: Schema.optional(Schema.Struct({
     strip: Schema.optional(Schema.Array(Schema.String)),
-    rename: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+    rename: Schema.optional(Schema.Record({ key: Schema.String, value: HeaderSafe }))
   }))
 }).annotations({ identifier: "Provider" })
 export type ProviderConfig = typeof ProviderConfig.Type
@@ -136,18 +147,6 @@ export interface ValidationOptions {
 /** A provider that uses credentials we store (or our own resources): only for access-token holders. */
 export const usesStoredCredential = (p: ProviderConfig): boolean => p.format !== "anthropic" || p.apiKey !== undefined
 
-const isPrivateHost = (hostname: string): boolean => {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "")
-  if (h === "localhost" || h.endsWith(".localhost") || h.endsWith(".local") || h.endsWith(".internal")) return true
-  if (h === "::1" || h === "::" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe80:")) return true
-  if (h.startsWith("::ffff:")) return isPrivateHost(h.slice(7))
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h)
-  if (!m) return false
-  const [a, b] = [Number(m[1]), Number(m[2])]
-  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
-}
-
 /** http:// or a private/loopback host: fine for `npm start`, refused by a deployed Worker by default. */
 export const isLocalOnlyUrl = (url: string): boolean => {
   const u = new URL(url)
@@ -170,6 +169,13 @@ const crossFieldIssues = (doc: ConfigDocument, options: ValidationOptions): Arra
         path: ["providers", i, "baseUrl"],
         message: "http:// and private or loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true"
       })
+    }
+  })
+  doc.settings.directHosts.forEach((host, i) => {
+    const path = ["settings", "directHosts", i]
+    if (normalizeHost(host) === undefined || /[/?#@\s]/.test(host)) issues.push({ path, message: "must be a host or host:port" })
+    else if (!options.allowPrivateUpstreams && isPrivateHost(host)) {
+      issues.push({ path, message: "private and loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true" })
     }
   })
   const tokens = new Set<string>()

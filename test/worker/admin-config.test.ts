@@ -62,6 +62,12 @@ describe("admin config API", () => {
     ["no providers", { providers: [] }, "providers"],
     ["unknown field", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", colour: "red" }] }, "providers[0].colour"],
     ["bad retries", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", retries: -1 }] }, "providers[0].retries"],
+    ["a header value with CR/LF", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", headers: { "x-a": "1\r\nx-injected: 1" } }] }, "providers[0].headers.x-a"],
+    ["a header value with NUL", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", headers: { "x-a": "1\u0000" } }] }, "providers[0].headers.x-a"],
+    ["a header name that is not one", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", headers: { "bad header": "1" } }] }, "providers[0].headers.bad header"],
+    ["a key with a line break", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", apiKey: "sk-1\nx-evil: 1" }], accessTokens: [{ token: TOKEN }] }, "providers[0].apiKey"],
+    ["a beta rename with a line break", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", betas: { rename: { a: "b\r\nx: 1" } } }] }, "providers[0].betas.rename.a"],
+    ["a mapped model with a control character", { providers: [{ name: "a", format: "anthropic", baseUrl: "https://x.dev", models: { "*": "m\n" } }] }, "providers[0].models.*"],
     ["a masked key that matches nothing", { providers: [{ name: "z", format: "anthropic", baseUrl: "https://x.dev", apiKey: "sk-\u2026zzzz" }], accessTokens: [{ token: TOKEN }] }, "providers[0].apiKey"]
   ])("rejects %s with the problem's path and stores nothing", async (_, doc, path) => {
     await putConfig(valid)

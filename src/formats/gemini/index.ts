@@ -11,7 +11,8 @@ import { geminiStream, geminiStreamTranslator } from "./stream.js"
 export const geminiUrl = (baseUrl: string, model: string, stream: boolean): string => {
   const base = baseUrl.replace(/\/+$/, "")
   const root = /\/v1(?:beta)?$/.test(base) ? base : `${base}/v1beta`
-  const name = model.replace(/^models\//, "")
+  // The model may come from the client: encoded, it stays one path segment of this host's API.
+  const name = encodeURIComponent(model.replace(/^models\//, ""))
   return `${root}/models/${name}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`
 }
 

@@ -30,6 +30,10 @@ describe("Gemini request: URL and headers", () => {
     expect(url("https://x.test/v1beta/")).toBe("https://x.test/v1beta/models/gemini-2.5-pro:generateContent")
     expect(url("https://x.test/v1")).toBe("https://x.test/v1/models/gemini-2.5-pro:generateContent")
     expect(url("https://x.test", false, "models/gemini-3-pro")).toBe("https://x.test/v1beta/models/gemini-3-pro:generateContent")
+    // A model name from the client stays one path segment of the model API (no other path, no query).
+    const hostile = new URL(url("https://x.test", false, "../../v1/files?key=x#"))
+    expect(hostile.pathname).toBe("/v1beta/models/..%2F..%2Fv1%2Ffiles%3Fkey%3Dx%23:generateContent")
+    expect(hostile.search).toBe("")
     expect(GeminiFormat.translate(req({ stream: true }), ctx()).stream).toBe(true)
     expect(GeminiFormat.translate(req({}), ctx()).stream).toBe(false)
   })
