@@ -9,13 +9,30 @@ const fromDevVars = (devVars) => {
   return m?.[1]
 }
 
-/** @returns {string} */
-export const adminToken = ({ env = process.env, devVars = ".dev.vars" } = {}) => {
-  const known = env.ADMIN_TOKEN ?? fromDevVars(devVars)
-  if (known !== undefined) return known
+/**
+ * The token and where it came from.
+ * @returns {{ token: string, source: "ADMIN_TOKEN" | ".dev.vars" | "generated" }}
+ */
+export const resolveAdminToken = ({ env = process.env, devVars = ".dev.vars" } = {}) => {
+  if (env.ADMIN_TOKEN !== undefined && env.ADMIN_TOKEN !== "") return { token: env.ADMIN_TOKEN, source: "ADMIN_TOKEN" }
+  const saved = fromDevVars(devVars)
+  if (saved !== undefined) return { token: saved, source: ".dev.vars" }
   const token = `adm_${randomBytes(24).toString("base64url")}`
   const previous = existsSync(devVars) ? readFileSync(devVars, "utf8") : ""
   writeFileSync(devVars, `${previous}${previous && !previous.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN="${token}"\n`, { mode: 0o600 })
   console.log(`Generated an admin token and saved it in ${devVars}`)
-  return token
+  return { token, source: "generated" }
 }
+
+/** @returns {string} */
+export const adminToken = (options = {}) => resolveAdminToken(options).token
+
+/**
+ * What a start banner shows for the token: the token only when it was generated just now (it is
+ * needed once, to sign in); otherwise where it lives, so it does not land in scrollback or CI logs.
+ * @param {{ token: string, source: string }} resolved
+ */
+export const describeAdminToken = ({ source, token }) => (source === "generated" ? token : `from ${source} (not shown)`)
+
+/** The token as a banner's example command shows it. */
+export const tokenInExample = ({ source, token }) => (source === "generated" ? token : "<admin token>")

@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { adminToken } from "./admin-token.mjs"
+import { resolveAdminToken } from "./admin-token.mjs"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 export const entry = join(root, "src/node/main.ts")
@@ -50,7 +50,10 @@ export const buildNode = async (outfile = defaultOutfile) => {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const outfile = await buildNode()
-  process.env.ADMIN_TOKEN = adminToken()
+  const resolved = resolveAdminToken()
+  process.env.ADMIN_TOKEN = resolved.token
+  // The banner shows the token only when it was generated now.
+  process.env.ADMIN_TOKEN_SOURCE = resolved.source
   process.setSourceMapsEnabled(true)
   await import(pathToFileURL(outfile).href)
 }

@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 // `npm start`: the Worker on http://127.0.0.1:8787 (PORT overrides) with local KV persisted under
 // .wrangler/. The admin token comes from ADMIN_TOKEN, else .dev.vars, else is generated once,
-// written to .dev.vars and printed. Local runs may use http:// and loopback upstreams.
+// written to .dev.vars and printed (only then). Local runs may use http:// and loopback upstreams.
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
-import { adminToken as resolveAdminToken } from "./admin-token.mjs"
+import { describeAdminToken, resolveAdminToken, tokenInExample } from "./admin-token.mjs"
 import { pipeRedacted } from "./redact-path-tokens.mjs"
 
 const port = process.env.PORT ?? "8787"
-const adminToken = resolveAdminToken()
+const resolved = resolveAdminToken()
+const adminToken = resolved.token
 
 console.log(`
 claude-failover on http://127.0.0.1:${port}
-  admin token:  ${adminToken}
+  admin token:  ${describeAdminToken(resolved)}
   Claude Code:  ANTHROPIC_BASE_URL=http://127.0.0.1:${port} claude
-  config API:   curl -H "Authorization: Bearer ${adminToken}" http://127.0.0.1:${port}/admin/api/config
+  config API:   curl -H "Authorization: Bearer ${tokenInExample(resolved)}" http://127.0.0.1:${port}/admin/api/config
 `)
 
 const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js")

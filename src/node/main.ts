@@ -47,12 +47,19 @@ const Services = Layer.mergeAll(
 
 const banner = (url: string) => {
   const token = bindings.ADMIN_TOKEN
+  // Shown only when `npm run start:node` generated it now; one that came from somewhere stays there.
+  const generated = token !== undefined && env.ADMIN_TOKEN_SOURCE === "generated"
+  const shown = token === undefined
+    ? "(none: set ADMIN_TOKEN to open the admin API)"
+    : generated
+    ? token
+    : `from ${env.ADMIN_TOKEN_SOURCE ?? "ADMIN_TOKEN"} (not shown)`
   return `
 claude-failover (Node) on ${url}
-  admin token:  ${token ?? "(none: set ADMIN_TOKEN to open the admin API)"}
+  admin token:  ${shown}
   Claude Code:  ANTHROPIC_BASE_URL=${url} claude
   admin page:   ${url}/admin
-  config API:   curl -H "Authorization: Bearer ${token ?? "$ADMIN_TOKEN"}" ${url}/admin/api/config
+  config API:   curl -H "Authorization: Bearer ${generated ? token : "<admin token>"}" ${url}/admin/api/config
   config file:  ${configFile}
 `
 }

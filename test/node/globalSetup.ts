@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 
 /** `npm run start:node`'s script on a random loopback port; resolves with its URL from the banner. */
 const startNode = (env: Record<string, string>) =>
-  new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
+  new Promise<{ child: ChildProcess; url: string; banner: string }>((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env }
     delete childEnv.PRIMARY_BASE_URL
     const child = spawn(process.execPath, [join(root, "scripts/start-node.mjs")], {
@@ -30,7 +30,7 @@ const startNode = (env: Record<string, string>) =>
       const m = /claude-failover \(Node\) on (http:\/\/\S+)/.exec(output)
       if (m !== null) {
         clearTimeout(timer)
-        resolve({ child, url: m[1]! })
+        resolve({ child, url: m[1]!, banner: output })
       }
     }
     child.stdout!.on("data", onData)
@@ -45,7 +45,7 @@ export default async function setup(project: TestProject) {
   const fake = await startFakeUpstream()
   const dir = await mkdtemp(join(tmpdir(), "claude-failover-node-"))
   const configFile = join(dir, "config.json")
-  const { child, url } = await startNode({
+  const { banner, child, url } = await startNode({
     ADMIN_TOKEN: "test-admin-token",
     CONFIG_FILE: configFile,
     CONFIG_CACHE_MS: "0",
@@ -54,6 +54,7 @@ export default async function setup(project: TestProject) {
   })
   project.provide("fakeUrl", fake.url)
   project.provide("nodeUrl", url)
+  project.provide("nodeBanner", banner)
   project.provide("nodeConfigFile", configFile)
   return async () => {
     child.removeAllListeners("exit")
@@ -68,6 +69,7 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     nodeUrl: string
+    nodeBanner: string
     nodeConfigFile: string
   }
 }

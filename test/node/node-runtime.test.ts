@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { gzipSync } from "node:zlib"
-import { describe, expect, it } from "vitest"
+import { describe, expect, inject, it } from "vitest"
 import { fileBackend } from "../../src/node/FileConfig.js"
 import { anthropicMessage, messagesBody, post, putConfig, scenario } from "../worker/helpers.js"
 
@@ -28,6 +28,14 @@ describe("Node runtime", () => {
     expect((await env({})).baseUrl).toBe("http://proxy.example")
     expect((await env({ "x-forwarded-proto": "https" })).baseUrl).toBe("https://proxy.example")
     expect((await env({ "x-forwarded-proto": "gopher" })).baseUrl).toBe("http://proxy.example")
+  })
+})
+
+describe("start:node's banner", () => {
+  it("does not print an admin token it did not generate (this one came from ADMIN_TOKEN)", () => {
+    const banner = inject("nodeBanner")
+    expect(banner).toContain("admin token:  from ADMIN_TOKEN (not shown)")
+    expect(banner).not.toContain("test-admin-token")
   })
 })
 
