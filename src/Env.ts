@@ -23,6 +23,8 @@ export interface Bindings {
   readonly QUOTA?: DurableObjectNamespace | undefined
   /** the Durable Object holding provider health and usage shared by every isolate */
   readonly SHARED?: DurableObjectNamespace | undefined
+  /** the Durable Object that owns the config document (its one writer; KV holds a copy) */
+  readonly CONFIG_OWNER?: DurableObjectNamespace | undefined
 }
 
 export class WorkerEnv extends Context.Tag("claude-failover/WorkerEnv")<WorkerEnv, Bindings>() {}

@@ -94,6 +94,7 @@ const proxy = (rt: Runtime.Runtime<Services>, request: Request, ctx: ExecutionCo
     })
   })
 
+export { ConfigOwner } from "./Config/ConfigOwner.js"
 export { QuotaCounter } from "./Quota/QuotaObject.js"
 export { SharedState } from "./Shared/SharedState.js"
 

@@ -1,7 +1,9 @@
 /**
- * The one write path every admin endpoint takes: start from the stored document, change it, replace
- * masked values with the stored secrets, validate the whole result with the document's own rules,
- * store it. A rejected write stores nothing and answers with each problem's path.
+ * The one write path every admin endpoint takes (`update`): start from the stored document, change
+ * it, replace masked values with the stored secrets, validate the whole result with the document's
+ * own rules, and store it only if nothing else was stored meanwhile; if something was, read the new
+ * document and apply the change again, so two writes at once are both kept. A rejected write stores
+ * nothing and answers with each problem's path.
  */
 import type { HttpServerRequest } from "@effect/platform"
 import { Effect, Either, ParseResult, Schema } from "effect"
@@ -42,15 +44,17 @@ export interface Current {
   readonly decoded: ConfigDocument
   /** false while nothing is stored and the built-in default is in force */
   readonly stored: boolean
+  /** the document's text as stored (null: nothing stored): what a write must find to replace it */
+  readonly text: string | null
 }
 
 /** The stored document, fresh from the store (or the built-in default). */
 export const readCurrent: Effect.Effect<Current, StoreFailure, ConfigStore> = Effect.gen(function*() {
   const store = yield* ConfigStore
-  const { document, stored } = yield* Effect.mapError(store.read, (e) => StoreFailure.of(e.message))
+  const { document, stored, text } = yield* Effect.mapError(store.read, (e) => StoreFailure.of(e.message))
   const decoded = validate(document, { allowPrivateUpstreams: true })
   if (Either.isLeft(decoded)) return yield* Effect.fail(StoreFailure.of("the stored config is invalid"))
-  return { document, decoded: decoded.right, stored }
+  return { document, decoded: decoded.right, stored, text }
 })
 
 /** The document as every read shows it: keys and tokens masked. */
@@ -58,22 +62,43 @@ export const masked = (document: ConfigDocumentEncoded): ConfigDocumentEncoded =
 
 /**
  * Validate a candidate whole document (masked values allowed: they stand for the stored secrets) and
- * store it. Returns the stored document, encoded with its defaults.
+ * store it if `current` is still what is stored. Returns the stored document, encoded with its
+ * defaults, or undefined when another write came first (nothing stored).
  */
-export const commit = (
+const commit = (
   candidate: unknown,
-  current: ConfigDocumentEncoded
-): Effect.Effect<ConfigDocumentEncoded, InvalidRequest | StoreFailure, ConfigStore | WorkerEnv> =>
+  current: Current
+): Effect.Effect<ConfigDocumentEncoded | undefined, InvalidRequest | StoreFailure, ConfigStore | WorkerEnv> =>
   Effect.gen(function*() {
     const env = yield* WorkerEnv
     const store = yield* ConfigStore
-    const { document, problems } = unmaskDocument(candidate, current)
+    const { document, problems } = unmaskDocument(candidate, current.document)
     if (problems.length > 0) return yield* invalid(problems)
     const checked = validate(document, { allowPrivateUpstreams: env.ALLOW_PRIVATE_UPSTREAMS === "true" })
     if (Either.isLeft(checked)) return yield* invalid(checked.left)
-    yield* Effect.mapError(store.write(checked.right), (e) => StoreFailure.of(e.message))
-    return encode(checked.right)
+    const stored = yield* Effect.mapError(store.write(checked.right, current.text), (e) => StoreFailure.of(e.message))
+    return stored ? encode(checked.right) : undefined
   }).pipe(Effect.withSpan("Admin.commit"))
+
+/** How often a write is applied again to a newer document before it gives up (a storm of writes). */
+const ROUNDS = 20
+
+/**
+ * A change to the stored document, applied to its latest version: `change` gets the current document
+ * and gives the candidate; if another write is stored between the read and this one, the change is
+ * made again on the new document (where it may now fail, e.g. a name another write took).
+ */
+export const update = <E, R>(
+  change: (current: Current) => Effect.Effect<unknown, E, R>
+): Effect.Effect<ConfigDocumentEncoded, E | InvalidRequest | StoreFailure, R | ConfigStore | WorkerEnv> =>
+  Effect.gen(function*() {
+    for (let round = 0; round < ROUNDS; round++) {
+      const current = yield* readCurrent
+      const stored = yield* commit(yield* change(current), current)
+      if (stored !== undefined) return stored
+    }
+    return yield* Effect.fail(StoreFailure.of("the config changed under every attempt to write it; try again"))
+  })
 
 /**
  * A request body decoded with an endpoint's payload schema. Problems come back with their paths,

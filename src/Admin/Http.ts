@@ -8,7 +8,7 @@ import { Effect, Layer } from "effect"
 import { Health } from "../Health/Health.js"
 import { AdminApi, OPENAPI_PATH, SettingsInput } from "./Api.js"
 import * as Auth from "./Auth.js"
-import { commit, decodeBody, masked, readCurrent, readJson } from "./Edit.js"
+import { decodeBody, masked, readCurrent, readJson, update } from "./Edit.js"
 import * as Page from "./Page.js"
 import { ProvidersLive } from "./Providers.js"
 import { EnvLive, HealthLive, UsageLive } from "./Status.js"
@@ -30,8 +30,7 @@ const ConfigLive = HttpApiBuilder.group(AdminApi, "config", (handlers) =>
           const { stored: _, ...rest } = input
           input = rest
         }
-        const current = yield* readCurrent
-        yield* commit(input, current.document)
+        yield* update(() => Effect.succeed(input))
         // A new document is a fresh start: old breaker state may describe a provider that changed.
         yield* Effect.flatMap(Health, (health) => health.reset())
         return { ok: true as const }
@@ -49,8 +48,7 @@ const SettingsLive = HttpApiBuilder.group(AdminApi, "settings", (handlers) =>
       "putSettings",
       Effect.fn("Admin.putSettings")(function*({ request }) {
         const settings = yield* decodeBody(SettingsInput, request, ["settings"])
-        const current = yield* readCurrent
-        const stored = yield* commit({ ...current.document, settings }, current.document)
+        const stored = yield* update((current) => Effect.succeed({ ...current.document, settings }))
         return stored.settings ?? settings
       })
     ))

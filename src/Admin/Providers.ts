@@ -8,7 +8,7 @@ import type { ConfigDocumentEncoded } from "../Config/Document.js"
 import { isMasked, mask } from "../Config/Masking.js"
 import { Health } from "../Health/Health.js"
 import { AdminApi, EnabledInput, NotFound, ProviderInput, ProviderTestInput, Reorder } from "./Api.js"
-import { commit, decodeBody, invalid, masked, readCurrent } from "./Edit.js"
+import { decodeBody, invalid, masked, readCurrent, update } from "./Edit.js"
 import * as ProviderTest from "./ProviderTest.js"
 
 type ProviderEncoded = ConfigDocumentEncoded["providers"][number]
@@ -41,32 +41,34 @@ export const ProvidersLive = HttpApiBuilder.group(AdminApi, "providers", (handle
     .handleRaw(
       "addProvider",
       Effect.fn("Admin.addProvider")(function*({ request }) {
-        const { document } = yield* readCurrent
-        const provider = yield* decodeBody(ProviderInput, request, ["providers", document.providers.length])
-        return listOf(yield* commit(withProviders(document, [...document.providers, provider]), document))
+        const provider = yield* decodeBody(ProviderInput, request, ["providers", (yield* readCurrent).document.providers.length])
+        return listOf(yield* update(({ document }) => Effect.succeed(withProviders(document, [...document.providers, provider]))))
       })
     )
     .handleRaw(
       "updateProvider",
       Effect.fn("Admin.updateProvider")(function*({ path, request }) {
-        const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.name)
-        const previous = document.providers[index]!
-        const incoming = yield* decodeBody(ProviderInput, request, ["providers", index])
-        const provider = keepMaskedKey(incoming, previous)
-        const providers = document.providers.map((p, i) => (i === index ? provider : p))
-        const stored = yield* commit(withProviders(document, providers), document)
+        const incoming = yield* decodeBody(ProviderInput, request, ["providers", yield* indexOf((yield* readCurrent).document, path.name)])
+        let previousName = path.name
+        const stored = yield* update(({ document }) =>
+          Effect.map(indexOf(document, path.name), (index) => {
+            const previous = document.providers[index]!
+            previousName = previous.name
+            const provider = keepMaskedKey(incoming, previous)
+            return withProviders(document, document.providers.map((p, i) => (i === index ? provider : p)))
+          })
+        )
         // The breaker state described the provider as it was.
-        yield* resetHealth(previous.name, provider.name)
+        yield* resetHealth(previousName, incoming.name)
         return listOf(stored)
       })
     )
     .handle(
       "deleteProvider",
       Effect.fn("Admin.deleteProvider")(function*({ path }) {
-        const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.name)
-        const stored = yield* commit(withProviders(document, document.providers.filter((_, i) => i !== index)), document)
+        const stored = yield* update(({ document }) =>
+          Effect.map(indexOf(document, path.name), (index) => withProviders(document, document.providers.filter((_, i) => i !== index)))
+        )
         yield* resetHealth(path.name)
         return listOf(stored)
       })
@@ -75,23 +77,28 @@ export const ProvidersLive = HttpApiBuilder.group(AdminApi, "providers", (handle
       "reorderProviders",
       Effect.fn("Admin.reorderProviders")(function*({ request }) {
         const { names } = yield* decodeBody(Reorder, request)
-        const { document } = yield* readCurrent
-        const current = document.providers.map((p) => p.name)
-        const byName = new Map(document.providers.map((p) => [p.name, p]))
-        if (names.length !== current.length || new Set(names).size !== names.length || !names.every((n) => byName.has(n))) {
-          return yield* invalid([{ path: ["names"], message: `must list every provider once: ${current.join(", ")}` }])
-        }
-        return listOf(yield* commit(withProviders(document, names.map((n) => byName.get(n)!)), document))
+        return listOf(
+          yield* update(({ document }) => {
+            const current = document.providers.map((p) => p.name)
+            const byName = new Map(document.providers.map((p) => [p.name, p]))
+            if (names.length !== current.length || new Set(names).size !== names.length || !names.every((n) => byName.has(n))) {
+              return invalid([{ path: ["names"], message: `must list every provider once: ${current.join(", ")}` }])
+            }
+            return Effect.succeed(withProviders(document, names.map((n) => byName.get(n)!)))
+          })
+        )
       })
     )
     .handleRaw(
       "setProviderEnabled",
       Effect.fn("Admin.setProviderEnabled")(function*({ path, request }) {
-        const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.name)
-        const { enabled } = yield* decodeBody(EnabledInput, request, ["providers", index])
-        const providers = document.providers.map((p, i) => (i === index ? { ...p, enabled } : p))
-        return listOf(yield* commit(withProviders(document, providers), document))
+        const { enabled } = yield* decodeBody(EnabledInput, request, ["providers", yield* indexOf((yield* readCurrent).document, path.name)])
+        return listOf(
+          yield* update(({ document }) =>
+            Effect.map(indexOf(document, path.name), (index) =>
+              withProviders(document, document.providers.map((p, i) => (i === index ? { ...p, enabled } : p))))
+          )
+        )
       })
     )
     .handleRaw(

@@ -46,7 +46,10 @@ export class NotFound extends Schema.Class<NotFound>("AdminNotFound")(
 
 export class StoreFailure extends Schema.Class<StoreFailure>("AdminStoreFailure")(
   { type: Schema.Literal("error"), error: errorOf("api_error") },
-  HttpApiSchema.annotations({ status: 500, description: "The config store could not be read or written" })
+  HttpApiSchema.annotations({
+    status: 503,
+    description: "The config store could not be read or written; a write that fails this way changed nothing"
+  })
 ) {
   static readonly of = (message: string) => new StoreFailure({ type: "error", error: { type: "api_error", message } })
 }

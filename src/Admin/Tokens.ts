@@ -8,7 +8,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Encoding } from "effect"
 import type { ConfigDocumentEncoded } from "../Config/Document.js"
 import { AdminApi, NotFound, TokenCreate, TokenNote } from "./Api.js"
-import { commit, decodeBody, masked, readCurrent } from "./Edit.js"
+import { decodeBody, masked, readCurrent, update } from "./Edit.js"
 
 type TokenEncoded = NonNullable<ConfigDocumentEncoded["accessTokens"]>[number]
 
@@ -56,10 +56,10 @@ export const TokensLive = HttpApiBuilder.group(AdminApi, "tokens", (handlers) =>
     .handleRaw(
       "createToken",
       Effect.fn("Admin.createToken")(function*({ request }) {
-        const { document } = yield* readCurrent
-        const index = tokensOf(document).length
-        const fields = yield* decodeBody(TokenCreate, request, ["accessTokens", index])
-        const stored = yield* commit(withTokens(document, [...tokensOf(document), { ...fields, token: generateToken() }]), document)
+        const fields = yield* decodeBody(TokenCreate, request, ["accessTokens", tokensOf((yield* readCurrent).document).length])
+        const token = generateToken()
+        const stored = yield* update(({ document }) => Effect.succeed(withTokens(document, [...tokensOf(document), { ...fields, token }])))
+        const index = tokensOf(stored).findIndex((t) => t.token === token)
         const created = tokensOf(stored)[index]!
         return { ...created, index, id: yield* tokenId(created.token) }
       })
@@ -67,22 +67,24 @@ export const TokensLive = HttpApiBuilder.group(AdminApi, "tokens", (handlers) =>
     .handle(
       "deleteToken",
       Effect.fn("Admin.deleteToken")(function*({ path }) {
-        const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.ref)
-        return yield* listOf(yield* commit(withTokens(document, tokensOf(document).filter((_, i) => i !== index)), document))
+        return yield* listOf(
+          yield* update(({ document }) =>
+            Effect.map(indexOf(document, path.ref), (index) => withTokens(document, tokensOf(document).filter((_, i) => i !== index))))
+        )
       })
     )
     .handleRaw(
       "setTokenNote",
       Effect.fn("Admin.setTokenNote")(function*({ path, request }) {
-        const { document } = yield* readCurrent
-        const index = yield* indexOf(document, path.ref)
-        const { note } = yield* decodeBody(TokenNote, request, ["accessTokens", index])
-        const tokens = tokensOf(document).map((t, i) => {
-          if (i !== index) return t
-          const { note: _, ...rest } = t
-          return note === undefined || note.trim() === "" ? rest : { ...rest, note }
-        })
-        return yield* listOf(yield* commit(withTokens(document, tokens), document))
+        const { note } = yield* decodeBody(TokenNote, request, ["accessTokens", yield* indexOf((yield* readCurrent).document, path.ref)])
+        return yield* listOf(
+          yield* update(({ document }) =>
+            Effect.map(indexOf(document, path.ref), (index) =>
+              withTokens(document, tokensOf(document).map((t, i) => {
+                if (i !== index) return t
+                const { note: _, ...rest } = t
+                return note === undefined || note.trim() === "" ? rest : { ...rest, note }
+              }))))
+        )
       })
     ))

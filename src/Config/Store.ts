@@ -1,7 +1,14 @@
 /**
  * Where the config document lives, and the per-isolate snapshot of it. The request path reads the
- * snapshot from memory; KV is read at most once per `CONFIG_CACHE_MS` per isolate and never written
- * on the request path. A KV failure (or a document someone broke by hand) keeps the last good snapshot.
+ * snapshot from memory; the store is read at most once per `CONFIG_CACHE_MS` per isolate and never
+ * written on the request path. A read failure (or a document someone broke by hand) keeps the last
+ * good snapshot.
+ *
+ * Writes are compare-and-swap: a write names the text it was made from and is stored only if that is
+ * still what is stored, so two admin writes at once never silently overwrite each other (the loser
+ * is told, and the admin API applies its change again to the new document). On a Worker the
+ * document's single writer is a Durable Object (`ConfigOwner`); on Node, writes to the file are
+ * serialised in the process.
  */
 import { Clock, Context, Effect, Either, Layer } from "effect"
 import { WorkerEnv } from "../Env.js"
@@ -17,10 +24,11 @@ import { compileModels, type ModelMapper } from "./Models.js"
 
 export const CONFIG_KEY = "config"
 
-/** The storage under the document: KV in the Worker, a file on Node, a Map in tests. */
+/** The storage under the document: a Durable Object (or KV) in the Worker, a file on Node, memory in tests. */
 export interface ConfigBackend {
   readonly load: () => Promise<string | null>
-  readonly save: (text: string) => Promise<void>
+  /** Stores `text` if what is stored is still `expected` (null: nothing yet); false, storing nothing, if not. */
+  readonly swap: (expected: string | null, text: string) => Promise<boolean>
 }
 
 export interface ProviderSnapshot {
@@ -43,10 +51,16 @@ export class ConfigStoreError extends Error {
 export class ConfigStore extends Context.Tag("claude-failover/ConfigStore")<ConfigStore, {
   /** the current snapshot (cached per isolate) */
   readonly snapshot: Effect.Effect<Snapshot>
-  /** the stored document, fresh from the backend (admin reads) */
-  readonly read: Effect.Effect<{ readonly document: ConfigDocumentEncoded; readonly stored: boolean }, ConfigStoreError>
-  /** store an already validated document and refresh this isolate's snapshot */
-  readonly write: (document: ConfigDocument) => Effect.Effect<void, ConfigStoreError>
+  /** the stored document, fresh from the backend (admin reads), and its text as stored (null: none) */
+  readonly read: Effect.Effect<
+    { readonly document: ConfigDocumentEncoded; readonly stored: boolean; readonly text: string | null },
+    ConfigStoreError
+  >
+  /**
+   * Store an already validated document if the stored text is still `expected`, and refresh this
+   * isolate's snapshot; false (nothing stored) when another write came first.
+   */
+  readonly write: (document: ConfigDocument, expected: string | null) => Effect.Effect<boolean, ConfigStoreError>
 }>() {}
 
 const toSnapshot = (document: ConfigDocument, stored: boolean): Snapshot => ({
@@ -110,48 +124,81 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
     const parsed = parse(text)
     return Either.isLeft(parsed)
       ? Effect.fail(new ConfigStoreError(parsed.left))
-      : Effect.succeed({ document: encode(parsed.right.document), stored: parsed.right.stored })
+      : Effect.succeed({ document: encode(parsed.right.document), stored: parsed.right.stored, text })
   })
 
-  const write = (document: ConfigDocument) =>
+  const write = (document: ConfigDocument, expected: string | null) =>
     Effect.tryPromise({
-      try: () => backend.save(JSON.stringify(encode(document))),
+      try: () => backend.swap(expected, JSON.stringify(encode(document))),
       catch: (cause) => new ConfigStoreError(`config write failed: ${String(cause)}`)
     }).pipe(
-      Effect.zipRight(Clock.currentTimeMillis),
-      Effect.map((now) => {
-        current = toSnapshot(document, true)
-        loadedAt = now
-      }),
+      Effect.tap((stored) =>
+        stored
+          ? Effect.map(Clock.currentTimeMillis, (now) => {
+            current = toSnapshot(document, true)
+            loadedAt = now
+          })
+          : Effect.void
+      ),
       Effect.withSpan("ConfigStore.write")
     )
 
   return { snapshot, read, write }
 }
 
+/**
+ * KV alone: what the Worker used before the Durable Object owned the document. KV cannot compare
+ * and swap, so two writes at once can still race here; it is used only without CONFIG_OWNER.
+ */
 export const kvBackend = (kv: KVNamespace | undefined): ConfigBackend => ({
   load: () => (kv === undefined ? Promise.resolve(null) : kv.get(CONFIG_KEY, "text")),
-  save: (text) => (kv === undefined ? Promise.reject(new Error("no CONFIG KV binding")) : kv.put(CONFIG_KEY, text))
+  swap: async (expected, text) => {
+    if (kv === undefined) throw new Error("no CONFIG KV binding")
+    if ((await kv.get(CONFIG_KEY, "text")) !== expected) return false
+    await kv.put(CONFIG_KEY, text)
+    return true
+  }
+})
+
+/** The Durable Object that owns the document: one writer, each write durable before it answers. */
+export interface ConfigOwnerStub {
+  read(): Promise<string | null>
+  swap(expected: string | null, text: string): Promise<boolean>
+}
+
+export const ownerBackend = (stub: () => ConfigOwnerStub): ConfigBackend => ({
+  load: () => stub().read(),
+  swap: (expected, text) => stub().swap(expected, text)
 })
 
 export const memoryBackend = (initial: string | null = null): ConfigBackend & { text: string | null } => {
   const state = {
     text: initial,
     load: () => Promise.resolve(state.text),
-    save: (text: string) => {
+    swap: (expected: string | null, text: string) => {
+      if (state.text !== expected) return Promise.resolve(false)
       state.text = text
-      return Promise.resolve()
+      return Promise.resolve(true)
     }
   }
   return state
 }
 
-/** The Worker's store: the CONFIG KV binding, cache time and primary URL from the environment. */
+/**
+ * The Worker's store: the CONFIG_OWNER Durable Object when bound (it keeps KV's copy up to date and
+ * adopts a document KV already holds), else KV; cache time and primary URL from the environment.
+ */
 export const layerKv = Layer.effect(
   ConfigStore,
-  Effect.map(WorkerEnv, (env) =>
-    make(kvBackend(env.CONFIG), {
+  Effect.map(WorkerEnv, (env) => {
+    const owner = env.CONFIG_OWNER
+    // The stub is looked up per call: a stub belongs to the request that made it.
+    const backend = owner === undefined
+      ? kvBackend(env.CONFIG)
+      : ownerBackend(() => owner.get(owner.idFromName("config")) as unknown as ConfigOwnerStub)
+    return make(backend, {
       cacheMs: env.CONFIG_CACHE_MS === undefined ? 5_000 : Number(env.CONFIG_CACHE_MS),
       primaryBaseUrl: env.PRIMARY_BASE_URL
-    }))
+    })
+  })
 )

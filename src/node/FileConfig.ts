@@ -1,7 +1,9 @@
 /**
- * The config document in a local file, behind the same ConfigStore the Worker uses with KV. A write
- * goes to a temporary file beside the target and is renamed over it, so a reader (or a crash) never
- * sees half a document. The file holds provider keys: it is created readable by its owner only.
+ * The config document in a local file, behind the same ConfigStore the Worker uses. Writes are
+ * serialised in the process (one compare-and-swap at a time, so concurrent admin writes never
+ * overwrite each other), and each goes to a temporary file beside the target that is renamed over
+ * it, so a reader (or a crash) never sees half a document. The file holds provider keys: it is
+ * created readable by its owner only.
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { dirname, resolve } from "node:path"
@@ -15,25 +17,37 @@ let sequence = 0
 
 export const fileBackend = (path: string): ConfigStore.ConfigBackend => {
   const target = resolve(path)
+  const load = async (): Promise<string | null> => {
+    try {
+      return await readFile(target, "utf8")
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null
+      throw error
+    }
+  }
+  const save = async (text: string) => {
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 })
+    const temporary = `${target}.${process.pid}.${sequence++}.tmp`
+    try {
+      await writeFile(temporary, text, { mode: 0o600 })
+      await rename(temporary, target)
+    } catch (error) {
+      await rm(temporary, { force: true })
+      throw error
+    }
+  }
+  // One write at a time: each compares and swaps only after the one before it has finished.
+  let queue: Promise<unknown> = Promise.resolve()
   return {
-    load: async () => {
-      try {
-        return await readFile(target, "utf8")
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null
-        throw error
-      }
-    },
-    save: async (text) => {
-      await mkdir(dirname(target), { recursive: true, mode: 0o700 })
-      const temporary = `${target}.${process.pid}.${sequence++}.tmp`
-      try {
-        await writeFile(temporary, text, { mode: 0o600 })
-        await rename(temporary, target)
-      } catch (error) {
-        await rm(temporary, { force: true })
-        throw error
-      }
+    load,
+    swap: (expected, text) => {
+      const run = queue.then(async () => {
+        if ((await load()) !== expected) return false
+        await save(text)
+        return true
+      })
+      queue = run.catch(() => {})
+      return run
     }
   }
 }

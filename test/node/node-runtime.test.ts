@@ -46,8 +46,9 @@ describe("config file", () => {
       const path = join(dir, "nested", "config.json")
       const backend = fileBackend(path)
       expect(await backend.load()).toBeNull()
-      await backend.save("{\"providers\":[]}")
-      await backend.save("{\"providers\":[1]}")
+      expect(await backend.swap(null, "{\"providers\":[]}")).toBe(true)
+      expect(await backend.swap(null, "{\"providers\":[2]}")).toBe(false) // not what is stored: nothing written
+      expect(await backend.swap("{\"providers\":[]}", "{\"providers\":[1]}")).toBe(true)
       expect(await backend.load()).toBe("{\"providers\":[1]}")
       expect((await stat(path)).mode & 0o777).toBe(0o600)
       expect(await readdir(join(dir, "nested"))).toEqual(["config.json"])
