@@ -26,6 +26,7 @@ import {
   EnabledInput,
   EnvView,
   HealthList,
+  Conflict,
   InvalidRequest,
   NotFound,
   Ok,
@@ -33,6 +34,7 @@ import {
   ProviderList,
   ProviderName,
   ProviderTestInput,
+  PreconditionFailed,
   ProviderTestResult,
   Reorder,
   SettingsInput,
@@ -71,8 +73,15 @@ export class ConfigGroup extends HttpApiGroup.make("config")
       .addError(InvalidRequest)
       .annotate(OpenApi.Summary, "Replace the whole document (breaker state restarts)")
   )
+  .addError(Conflict)
+  .addError(PreconditionFailed)
   .addError(StoreFailure)
-  .annotate(OpenApi.Description, "The config document as one JSON value")
+  .annotate(
+    OpenApi.Description,
+    "The config document as one JSON value. Every read answers an `ETag` (GET /config also carries it as " +
+      "`etag`); every write accepts `If-Match: <ETag>` and then applies only to that version (412 otherwise). " +
+      "Without If-Match an item write applies to the latest version; one that conflicts with it answers 409."
+  )
   .middleware(AdminAuth)
 {}
 
@@ -136,6 +145,8 @@ export class ProvidersGroup extends HttpApiGroup.make("providers")
           "without a stored key forwards the caller's own credential, so it needs `apiKey` in the body."
       )
   )
+  .addError(Conflict)
+  .addError(PreconditionFailed)
   .addError(StoreFailure)
   .middleware(AdminAuth)
 {}
@@ -170,6 +181,8 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
       .addError(NotFound)
       .annotate(OpenApi.Summary, "Set or remove an access token's note")
   )
+  .addError(Conflict)
+  .addError(PreconditionFailed)
   .addError(StoreFailure)
   .middleware(AdminAuth)
 {}
@@ -182,6 +195,8 @@ export class SettingsGroup extends HttpApiGroup.make("settings")
       .addSuccess(SettingsInput)
       .addError(InvalidRequest)
   )
+  .addError(Conflict)
+  .addError(PreconditionFailed)
   .addError(StoreFailure)
   .middleware(AdminAuth)
 {}

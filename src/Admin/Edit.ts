@@ -5,8 +5,8 @@
  * document and apply the change again, so two writes at once are both kept. A rejected write stores
  * nothing and answers with each problem's path.
  */
-import type { HttpServerRequest } from "@effect/platform"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Either, Encoding, Option, ParseResult, Schema } from "effect"
 import {
   type ConfigDocument,
   type ConfigDocumentEncoded,
@@ -17,7 +17,7 @@ import {
 import { maskDocument, unmaskDocument } from "../Config/Masking.js"
 import { ConfigStore } from "../Config/Store.js"
 import { WorkerEnv } from "../Env.js"
-import { InvalidRequest, type Issue, StoreFailure } from "./Schemas.js"
+import { InvalidRequest, type Issue, PreconditionFailed, StoreFailure } from "./Schemas.js"
 
 /** `["providers", 1, "baseUrl"]` -> `providers[1].baseUrl` */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
@@ -46,7 +46,28 @@ export interface Current {
   readonly stored: boolean
   /** the document's text as stored (null: nothing stored): what a write must find to replace it */
   readonly text: string | null
+  /** this version's ETag: 16 hex digits of the stored text's SHA-256, quoted */
+  readonly etag: string
 }
+
+/** The ETag of a stored text (`"none"` while nothing is stored). */
+export const etagOf = (text: string | null): Effect.Effect<string> =>
+  text === null
+    ? Effect.succeed("\"none\"")
+    : Effect.map(
+      Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
+      (digest) => `"${Encoding.encodeHex(new Uint8Array(digest)).slice(0, 16)}"`
+    )
+
+/** Sends `etag` as the answer's ETag header. */
+export const answerEtag = (etag: string): Effect.Effect<void> =>
+  HttpApp.appendPreResponseHandler((_request, response) => Effect.succeed(HttpServerResponse.setHeader(response, "etag", etag)))
+
+/** The If-Match header of the request being served, if there is one. */
+const ifMatch: Effect.Effect<string | undefined> = Effect.map(
+  Effect.serviceOption(HttpServerRequest.HttpServerRequest),
+  Option.match({ onNone: () => undefined, onSome: (request) => request.headers["if-match"] })
+)
 
 /** The stored document, fresh from the store (or the built-in default). */
 export const readCurrent: Effect.Effect<Current, StoreFailure, ConfigStore> = Effect.gen(function*() {
@@ -54,7 +75,7 @@ export const readCurrent: Effect.Effect<Current, StoreFailure, ConfigStore> = Ef
   const { document, stored, text } = yield* Effect.mapError(store.read, (e) => StoreFailure.of(e.message))
   const decoded = validate(document, { allowPrivateUpstreams: true })
   if (Either.isLeft(decoded)) return yield* Effect.fail(StoreFailure.of("the stored config is invalid"))
-  return { document, decoded: decoded.right, stored, text }
+  return { document, decoded: decoded.right, stored, text, etag: yield* etagOf(text) }
 })
 
 /** The document as every read shows it: keys and tokens masked. */
@@ -85,17 +106,25 @@ const ROUNDS = 20
 
 /**
  * A change to the stored document, applied to its latest version: `change` gets the current document
- * and gives the candidate; if another write is stored between the read and this one, the change is
- * made again on the new document (where it may now fail, e.g. a name another write took).
+ * (and which attempt this is, 0 first) and gives the candidate; if another write is stored between the
+ * read and this one, the change is made again on the new document (where it may now fail, e.g. a name
+ * another write took). With `If-Match`, the write applies only to that version: 412 if the document
+ * is another one, or becomes another one before it is stored. The answer carries the new ETag.
  */
 export const update = <E, R>(
-  change: (current: Current) => Effect.Effect<unknown, E, R>
-): Effect.Effect<ConfigDocumentEncoded, E | InvalidRequest | StoreFailure, R | ConfigStore | WorkerEnv> =>
+  change: (current: Current, attempt: number) => Effect.Effect<unknown, E, R>
+): Effect.Effect<ConfigDocumentEncoded, E | InvalidRequest | PreconditionFailed | StoreFailure, R | ConfigStore | WorkerEnv> =>
   Effect.gen(function*() {
-    for (let round = 0; round < ROUNDS; round++) {
+    const expected = yield* ifMatch
+    for (let attempt = 0; attempt < ROUNDS; attempt++) {
       const current = yield* readCurrent
-      const stored = yield* commit(yield* change(current), current)
-      if (stored !== undefined) return stored
+      if (expected !== undefined && expected !== "*" && expected !== current.etag) return yield* Effect.fail(PreconditionFailed.of())
+      const stored = yield* commit(yield* change(current, attempt), current)
+      if (stored !== undefined) {
+        yield* answerEtag(yield* etagOf(JSON.stringify(stored)))
+        return stored
+      }
+      if (expected !== undefined) return yield* Effect.fail(PreconditionFailed.of())
     }
     return yield* Effect.fail(StoreFailure.of("the config changed under every attempt to write it; try again"))
   })

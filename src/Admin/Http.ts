@@ -8,7 +8,7 @@ import { Effect, Layer } from "effect"
 import { Health } from "../Health/Health.js"
 import { AdminApi, OPENAPI_PATH, SettingsInput } from "./Api.js"
 import * as Auth from "./Auth.js"
-import { decodeBody, masked, readCurrent, readJson, update } from "./Edit.js"
+import { answerEtag, decodeBody, masked, readCurrent, readJson, update } from "./Edit.js"
 import * as Page from "./Page.js"
 import { ProvidersLive } from "./Providers.js"
 import { EnvLive, HealthLive, UsageLive } from "./Status.js"
@@ -18,16 +18,17 @@ const ConfigLive = HttpApiBuilder.group(AdminApi, "config", (handlers) =>
   handlers
     .handle("getConfig", () =>
       readCurrent.pipe(
-        Effect.map(({ document, stored }) => ({ ...masked(document), stored })),
+        Effect.tap(({ etag }) => answerEtag(etag)),
+        Effect.map(({ document, etag, stored }) => ({ ...masked(document), stored, etag })),
         Effect.withSpan("Admin.getConfig")
       ))
     .handleRaw(
       "putConfig",
       Effect.fn("Admin.putConfig")(function*({ request }) {
         let input = yield* readJson(request)
-        if (typeof input === "object" && input !== null && !Array.isArray(input) && "stored" in input) {
-          // GET adds `stored`; accept it back so GET -> PUT round-trips
-          const { stored: _, ...rest } = input
+        if (typeof input === "object" && input !== null && !Array.isArray(input) && ("stored" in input || "etag" in input)) {
+          // GET adds `stored` and `etag`; accept them back so GET -> PUT round-trips
+          const { etag: _etag, stored: _stored, ...rest } = input as Record<string, unknown>
           input = rest
         }
         yield* update(() => Effect.succeed(input))
@@ -41,6 +42,7 @@ const SettingsLive = HttpApiBuilder.group(AdminApi, "settings", (handlers) =>
   handlers
     .handle("getSettings", () =>
       readCurrent.pipe(
+        Effect.tap(({ etag }) => answerEtag(etag)),
         Effect.map(({ document }) => document.settings ?? {}),
         Effect.withSpan("Admin.getSettings")
       ))

@@ -7,8 +7,8 @@ import { Effect } from "effect"
 import type { ConfigDocumentEncoded } from "../Config/Document.js"
 import { isMasked, mask } from "../Config/Masking.js"
 import { Health } from "../Health/Health.js"
-import { AdminApi, EnabledInput, NotFound, ProviderInput, ProviderTestInput, Reorder } from "./Api.js"
-import { decodeBody, invalid, masked, readCurrent, update } from "./Edit.js"
+import { AdminApi, Conflict, EnabledInput, NotFound, ProviderInput, ProviderTestInput, Reorder } from "./Api.js"
+import { answerEtag, decodeBody, invalid, masked, readCurrent, update } from "./Edit.js"
 import * as ProviderTest from "./ProviderTest.js"
 
 type ProviderEncoded = ConfigDocumentEncoded["providers"][number]
@@ -19,6 +19,18 @@ const indexOf = (document: ConfigDocumentEncoded, name: string): Effect.Effect<n
   const index = document.providers.findIndex((p) => p.name === name)
   return index < 0 ? Effect.fail(NotFound.of(`no provider named "${name}"`)) : Effect.succeed(index)
 }
+
+/** On a second attempt (another write came first), a provider that was there and is gone is a conflict. */
+const stillThere = (document: ConfigDocumentEncoded, name: string, attempt: number): Effect.Effect<number, NotFound | Conflict> =>
+  attempt === 0
+    ? indexOf(document, name)
+    : Effect.mapError(indexOf(document, name), () => Conflict.of(`provider "${name}" was changed by another write meanwhile`))
+
+/** A name another provider holds (names are unique whatever their case). */
+const nameTaken = (document: ConfigDocumentEncoded, name: string, except: number = -1): Effect.Effect<void, Conflict> =>
+  document.providers.some((p, i) => i !== except && p.name.toLowerCase() === name.toLowerCase())
+    ? Effect.fail(Conflict.of(`a provider named "${name}" exists`))
+    : Effect.void
 
 /** A key sent back exactly as it was read means "keep the stored key", even when the provider is renamed. */
 const keepMaskedKey = (incoming: ProviderEncoded, previous: ProviderEncoded): ProviderEncoded =>
@@ -37,12 +49,16 @@ const resetHealth = (...names: ReadonlyArray<string>) =>
 
 export const ProvidersLive = HttpApiBuilder.group(AdminApi, "providers", (handlers) =>
   handlers
-    .handle("listProviders", () => readCurrent.pipe(Effect.map((c) => listOf(c.document)), Effect.withSpan("Admin.listProviders")))
+    .handle("listProviders", () =>
+      readCurrent.pipe(Effect.tap((c) => answerEtag(c.etag)), Effect.map((c) => listOf(c.document)), Effect.withSpan("Admin.listProviders")))
     .handleRaw(
       "addProvider",
       Effect.fn("Admin.addProvider")(function*({ request }) {
         const provider = yield* decodeBody(ProviderInput, request, ["providers", (yield* readCurrent).document.providers.length])
-        return listOf(yield* update(({ document }) => Effect.succeed(withProviders(document, [...document.providers, provider]))))
+        return listOf(
+          yield* update(({ document }) =>
+            Effect.as(nameTaken(document, provider.name), withProviders(document, [...document.providers, provider])))
+        )
       })
     )
     .handleRaw(
@@ -50,8 +66,10 @@ export const ProvidersLive = HttpApiBuilder.group(AdminApi, "providers", (handle
       Effect.fn("Admin.updateProvider")(function*({ path, request }) {
         const incoming = yield* decodeBody(ProviderInput, request, ["providers", yield* indexOf((yield* readCurrent).document, path.name)])
         let previousName = path.name
-        const stored = yield* update(({ document }) =>
-          Effect.map(indexOf(document, path.name), (index) => {
+        const stored = yield* update(({ document }, attempt) =>
+          Effect.gen(function*() {
+            const index = yield* stillThere(document, path.name, attempt)
+            yield* nameTaken(document, incoming.name, index)
             const previous = document.providers[index]!
             previousName = previous.name
             const provider = keepMaskedKey(incoming, previous)
@@ -94,8 +112,8 @@ export const ProvidersLive = HttpApiBuilder.group(AdminApi, "providers", (handle
       Effect.fn("Admin.setProviderEnabled")(function*({ path, request }) {
         const { enabled } = yield* decodeBody(EnabledInput, request, ["providers", yield* indexOf((yield* readCurrent).document, path.name)])
         return listOf(
-          yield* update(({ document }) =>
-            Effect.map(indexOf(document, path.name), (index) =>
+          yield* update(({ document }, attempt) =>
+            Effect.map(stillThere(document, path.name, attempt), (index) =>
               withProviders(document, document.providers.map((p, i) => (i === index ? { ...p, enabled } : p))))
           )
         )

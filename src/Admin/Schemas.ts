@@ -44,6 +44,31 @@ export class NotFound extends Schema.Class<NotFound>("AdminNotFound")(
   static readonly of = (message: string) => new NotFound({ type: "error", error: { type: "not_found_error", message } })
 }
 
+export class Conflict extends Schema.Class<Conflict>("AdminConflict")(
+  { type: Schema.Literal("error"), error: errorOf("invalid_request_error"), code: Schema.Literal("conflict") },
+  HttpApiSchema.annotations({
+    status: 409,
+    description: "The change conflicts with the document as another write left it (a name now taken, a provider renamed meanwhile); nothing changed"
+  })
+) {
+  static readonly of = (message: string) => new Conflict({ type: "error", error: { type: "invalid_request_error", message }, code: "conflict" })
+}
+
+export class PreconditionFailed extends Schema.Class<PreconditionFailed>("AdminPreconditionFailed")(
+  { type: Schema.Literal("error"), error: errorOf("invalid_request_error"), code: Schema.Literal("precondition_failed") },
+  HttpApiSchema.annotations({
+    status: 412,
+    description: "If-Match named a version of the configuration that is no longer current; nothing changed"
+  })
+) {
+  static readonly of = () =>
+    new PreconditionFailed({
+      type: "error",
+      error: { type: "invalid_request_error", message: "the configuration changed since it was read (If-Match does not match its ETag): read it again" },
+      code: "precondition_failed"
+    })
+}
+
 export class StoreFailure extends Schema.Class<StoreFailure>("AdminStoreFailure")(
   { type: Schema.Literal("error"), error: errorOf("api_error") },
   HttpApiSchema.annotations({
@@ -64,13 +89,15 @@ const DocumentJson = Schema.encodedSchema(ConfigDocument)
 
 export const DocumentView = Schema.extend(DocumentJson, Schema.Struct({
   /** false while nothing is stored and the built-in default is in force */
-  stored: Schema.Boolean
+  stored: Schema.Boolean,
+  /** this version's ETag (also the response's ETag header): send it back as If-Match */
+  etag: Schema.String
 })).annotations({ identifier: "ConfigDocumentView", description: "The config document, every key and token masked" })
 
-export const DocumentInput = Schema.extend(DocumentJson, Schema.Struct({ stored: Schema.optional(Schema.Boolean) }))
+export const DocumentInput = Schema.extend(DocumentJson, Schema.Struct({ stored: Schema.optional(Schema.Boolean), etag: Schema.optional(Schema.String) }))
   .annotations({
     identifier: "ConfigDocumentInput",
-    description: "A whole config document; masked values sent back keep the stored secrets; `stored` is ignored"
+    description: "A whole config document; masked values sent back keep the stored secrets; `stored` and `etag` are ignored (send If-Match)"
   })
 
 export const Ok = Schema.Struct({ ok: Schema.Literal(true) }).annotations({ identifier: "Ok" })

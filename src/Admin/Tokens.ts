@@ -8,7 +8,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Encoding } from "effect"
 import type { ConfigDocumentEncoded } from "../Config/Document.js"
 import { AdminApi, NotFound, TokenCreate, TokenNote } from "./Api.js"
-import { decodeBody, masked, readCurrent, update } from "./Edit.js"
+import { answerEtag, decodeBody, masked, readCurrent, update } from "./Edit.js"
 
 type TokenEncoded = NonNullable<ConfigDocumentEncoded["accessTokens"]>[number]
 
@@ -52,7 +52,8 @@ const withTokens = (document: ConfigDocumentEncoded, accessTokens: ReadonlyArray
 
 export const TokensLive = HttpApiBuilder.group(AdminApi, "tokens", (handlers) =>
   handlers
-    .handle("listTokens", () => readCurrent.pipe(Effect.flatMap((c) => listOf(c.document)), Effect.withSpan("Admin.listTokens")))
+    .handle("listTokens", () =>
+      readCurrent.pipe(Effect.tap((c) => answerEtag(c.etag)), Effect.flatMap((c) => listOf(c.document)), Effect.withSpan("Admin.listTokens")))
     .handleRaw(
       "createToken",
       Effect.fn("Admin.createToken")(function*({ request }) {

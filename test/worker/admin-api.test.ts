@@ -64,7 +64,10 @@ describe("admin API: providers", () => {
     await rejects("POST", "/providers", { name: "x", format: "anthropic", baseUrl: "not a url" }, "providers[2].baseUrl")
     await rejects("POST", "/providers", { name: "x", format: "cohere", baseUrl: "https://x.dev" }, "providers[2].format")
     await rejects("POST", "/providers", { name: "x", format: "anthropic", baseUrl: "https://x.dev", colour: "red" }, "providers[2].colour")
-    await rejects("POST", "/providers", { name: "backup", format: "anthropic", baseUrl: "https://x.dev" }, "providers[2].name")
+    // A name that exists is a conflict with the document as it is (409), not a malformed request.
+    const taken = await api("POST", "/providers", { name: "backup", format: "anthropic", baseUrl: "https://x.dev" })
+    expect(taken.status).toBe(409)
+    expect(await taken.json()).toMatchObject({ error: { type: "invalid_request_error", message: "a provider named \"backup\" exists" } })
     await rejects("POST", "/providers", "{", "")
     const retries = await rejects("PUT", "/providers/backup", { name: "backup", format: "anthropic", baseUrl: "https://x.dev", retries: 99 }, "providers[1].retries")
     expect(retries.issues).toEqual([{ path: "providers[1].retries", message: "Expected a number between 0 and 10, actual 99" }])

@@ -2,7 +2,7 @@ import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@
 import { env, SELF } from "cloudflare:test"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { AdminApi, InvalidRequest, NotFound, Unauthorized } from "../../src/Admin/Api.js"
+import { AdminApi, Conflict, InvalidRequest, NotFound, Unauthorized } from "../../src/Admin/Api.js"
 import { anthropicMessage, scenario } from "./helpers.js"
 
 /** The Worker as the client's HTTP transport: every request goes through SELF.fetch. */
@@ -63,10 +63,14 @@ describe("admin API: the typed client from the same definition", () => {
 
       // Errors come back typed, Anthropic-shaped, with their paths.
       const invalid = yield* Effect.flip(client.providers.addProvider({
-        payload: { name: "fake", format: "anthropic", baseUrl: "https://dup.example.com" }
+        payload: { name: "other", format: "anthropic", baseUrl: "https://other.example.com", apiKey: "sk-\u2026zzzz" }
       }))
       expect(invalid).toBeInstanceOf(InvalidRequest)
-      expect((invalid as InvalidRequest).issues.map((i) => i.path)).toEqual(["providers[2].name"])
+      expect((invalid as InvalidRequest).issues.map((i) => i.path)).toEqual(["providers[2].apiKey"])
+      const taken = yield* Effect.flip(client.providers.addProvider({
+        payload: { name: "fake", format: "anthropic", baseUrl: "https://dup.example.com" }
+      }))
+      expect(taken).toBeInstanceOf(Conflict)
 
       const missing = yield* Effect.flip(client.providers.deleteProvider({ path: { name: "nope" } }))
       expect(missing).toBeInstanceOf(NotFound)

@@ -59,4 +59,59 @@ describe("admin writes at the same moment", () => {
     const { stored: _, ...again } = doc as Doc & { stored: boolean }
     expect((await admin("PUT", "/config", again)).status).toBe(200)
   })
+
+  it("applies a write with If-Match only to the version it names: 412 for a stale one, nothing changed", async () => {
+    await putConfig({ providers: ["p0", "p1"].map(provider) })
+    const read = await admin("GET", "/config")
+    const etag = read.headers.get("etag")!
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/)
+    const doc = (await read.json()) as Doc & { etag: string }
+    expect(doc.etag).toBe(etag)
+    // Another tab writes first.
+    const other = await admin("POST", "/providers", provider("other"))
+    expect(other.status).toBe(201)
+    const newer = other.headers.get("etag")!
+    expect(newer).not.toBe(etag)
+    const stale = await SELF.fetch("http://proxy/admin/api/config", {
+      method: "PUT",
+      headers: { ...ADMIN, "content-type": "application/json", "if-match": etag },
+      body: JSON.stringify({ ...doc, providers: [provider("mine")] })
+    })
+    expect(stale.status, await stale.clone().text()).toBe(412)
+    expect(await stale.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: expect.stringContaining("changed since it was read") } })
+    const staleItem = await SELF.fetch("http://proxy/admin/api/providers/p0/enabled", {
+      method: "PUT",
+      headers: { ...ADMIN, "content-type": "application/json", "if-match": etag },
+      body: JSON.stringify({ enabled: false })
+    })
+    expect(staleItem.status).toBe(412)
+    let now = (await (await admin("GET", "/config")).json()) as Doc & { etag: string }
+    expect(now.providers.map((p) => p.name)).toEqual(["p0", "p1", "other"])
+    expect(now.providers[0]!.enabled).toBe(true)
+    // With the current ETag it goes through, and answers the next one.
+    const current = await SELF.fetch("http://proxy/admin/api/config", {
+      method: "PUT",
+      headers: { ...ADMIN, "content-type": "application/json", "if-match": now.etag },
+      body: JSON.stringify({ ...now, providers: [provider("mine")] })
+    })
+    expect(current.status).toBe(200)
+    now = (await (await admin("GET", "/config")).json()) as Doc & { etag: string }
+    expect(now.providers.map((p) => p.name)).toEqual(["mine"])
+    expect(now.etag).not.toBe(etag)
+    for (const path of ["/providers", "/tokens", "/settings"]) expect((await admin("GET", path)).headers.get("etag")).toBe(now.etag)
+  })
+
+  it("answers 409 to an item write that conflicts with the document as it now is", async () => {
+    await putConfig({ providers: ["p0", "p1"].map(provider) })
+    expect((await admin("POST", "/providers", provider("P1"))).status).toBe(409)
+    expect((await admin("PUT", "/providers/p0", provider("p1"))).status).toBe(409)
+    // Two renames of one provider at once: one wins, the other is told (409, or 404 once the first is through).
+    const [a, b] = await Promise.all([admin("PUT", "/providers/p0", provider("x")), admin("PUT", "/providers/p0", provider("y"))])
+    const statuses = [a.status, b.status].sort()
+    expect(statuses[0]).toBe(200)
+    expect([404, 409]).toContain(statuses[1])
+    const names = ((await (await admin("GET", "/providers")).json()) as { providers: Array<{ name: string }> }).providers.map((p) => p.name)
+    expect(names.filter((n) => n === "x" || n === "y")).toHaveLength(1)
+    expect(names).not.toContain("p0")
+  })
 })
