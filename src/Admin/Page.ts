@@ -5,6 +5,7 @@
  */
 import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
 import { Effect, Encoding } from "effect"
+import { conflictScript } from "./PageConflict.js"
 import { coreScript } from "./PageScript.js"
 import { providersScript } from "./PageProviders.js"
 import { usageScript } from "./PageUsage.js"
@@ -99,6 +100,7 @@ const body = String.raw`
       <div class="row"><button type="button" id="raw-save" class="primary">Validate and save</button>
         <button type="button" id="raw-reload">Reload from the Worker</button></div>
       <div id="raw-issues-box" hidden role="alert"><p id="raw-issues-title" class="error"></p><ul id="raw-issues"></ul></div>
+      <div id="raw-conflict"></div>
     </section>
   </main>
 </div>
@@ -120,6 +122,7 @@ ${body}
 <script nonce="${nonce}">"use strict";
 (function () {
 ${coreScript}
+${conflictScript}
 ${providersScript}
 ${usageScript}
 start();

@@ -152,6 +152,8 @@ function mapEditor(title, path, map, placeholders) {
 }
 
 function providerForm(p) {
+  // The version this form was opened on: saving applies only to it, or asks (PageConflict).
+  var shown = state.doc;
   var isNew = p === null, v = p || { format: "anthropic" };
   var name = h("input", { value: v.name || "", required: true, autocomplete: "off" });
   var format = h("select", {}, ["anthropic", "openai", "gemini"].map(function (f) { return h("option", { value: f, text: f, selected: v.format === f }); }));
@@ -188,8 +190,11 @@ function providerForm(p) {
     if (m) out.models = m; else delete out.models;
     if (hd) out.headers = hd; else delete out.headers;
     var index = isNew ? state.doc.providers.length : names().indexOf(v.name);
+    if (!form.querySelector(".conflict")) form.appendChild(conflictBox("this provider"));
     try {
-      if (isNew) await call("POST", "/providers", out); else await call("PUT", "/providers/" + enc(v.name), out);
+      // Made from the version the page showed: If-Match, and a conflict is asked about.
+      var send = function (version) { return isNew ? call("POST", "/providers", out, version) : call("PUT", "/providers/" + enc(v.name), out, version); };
+      if (!(await saveWithCheck(form.querySelector(".conflict"), send, shown.etag, shown))) return;
       state.adding = false; state.editing = null;
       await refresh(); toast(isNew ? "Provider " + out.name + " added" : "Provider " + out.name + " saved");
     } catch (e) { showIssues(form, e, "providers[" + index + "]"); }

@@ -41,9 +41,10 @@ function errorMessage(e) {
 function ApiError(status, body) { this.status = status; this.body = body; this.message = "HTTP " + status; }
 function adminToken() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
 
-async function call(method, path, body) {
+async function call(method, path, body, ifMatch) {
   var headers = { authorization: "Bearer " + adminToken() };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (ifMatch) headers["if-match"] = ifMatch;
   var res = await fetch("/admin/api" + path, { method: method, headers: headers, cache: "no-store", credentials: "omit",
     body: body === undefined ? undefined : (typeof body === "string" ? body : JSON.stringify(body)) });
   var text = await res.text();
@@ -242,8 +243,10 @@ function readSettings(form) {
 
 // ----------------------------------------------------------------------------- raw JSON editor
 function setRaw() {
-  var doc = Object.assign({}, state.doc); delete doc.stored;
+  var doc = Object.assign({}, state.doc); delete doc.stored; delete doc.etag;
   $("#raw-json").value = JSON.stringify(doc, null, 2);
+  // The version the text was made from: a save applies only to it (If-Match).
+  state.rawDoc = state.doc;
   state.rawDirty = false; clearRawIssues();
 }
 function clearRawIssues() { $("#raw-issues-box").hidden = true; $("#raw-issues").textContent = ""; $("#raw-json").removeAttribute("aria-invalid"); }
@@ -297,7 +300,10 @@ function wireRaw() {
     var text = $("#raw-json").value;
     try { JSON.parse(text); } catch (e) { showRawIssues([{ path: "", message: "not valid JSON: " + e.message }]); return; }
     try {
-      await call("PUT", "/config", text);
+      var box = $("#raw-conflict");
+      if (!box.firstChild) box.appendChild(conflictBox("the document"));
+      var saved = await saveWithCheck(box.firstChild, function (version) { return call("PUT", "/config", text, version); }, state.rawDoc.etag, state.rawDoc);
+      if (!saved) { setRaw(); toast("Reloaded: the document as it is now"); return; }
       state.rawDirty = false; await refresh(); toast("Document saved");
     } catch (e) {
       if (e.body && e.body.issues) showRawIssues(e.body.issues); else toast(errorMessage(e));
@@ -306,8 +312,13 @@ function wireRaw() {
   $("#settings-form").addEventListener("submit", async function (ev) {
     ev.preventDefault();
     var form = ev.currentTarget;
-    try { await call("PUT", "/settings", readSettings(form)); await refresh(); toast("Settings saved"); }
-    catch (e) { showIssues(form, e, "settings"); }
+    if (!form.querySelector(".conflict")) form.appendChild(conflictBox("the settings"));
+    var values = readSettings(form), shown = state.doc;
+    try {
+      if (await saveWithCheck(form.querySelector(".conflict"), function (version) { return call("PUT", "/settings", values, version); }, shown.etag, shown)) {
+        await refresh(); toast("Settings saved");
+      }
+    } catch (e) { showIssues(form, e, "settings"); }
   });
 }
 `

@@ -61,6 +61,8 @@ pre { background: var(--code); padding: 10px 12px; border-radius: 8px; overflow-
 .test-box { margin-top: 10px; display: flex; flex-direction: column; gap: 6px; }
 .result-ok { color: var(--ok); font-weight: 600; } .result-bad { color: var(--bad); font-weight: 600; }
 form.editor { border-top: 1px dashed var(--line); margin-top: 12px; padding-top: 12px; display: flex; flex-direction: column; gap: 12px; }
+.conflict { border: 2px solid var(--bad); border-radius: 8px; padding: 10px 14px; margin-top: 10px; }
+.conflict ul { margin: 4px 0 10px 18px; padding: 0; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; margin: 0; min-width: 0; }
 legend { font-weight: 700; font-size: .92rem; padding: 0 4px; }
 .map-row { display: grid; grid-template-columns: 1fr auto 1fr auto; gap: 6px; align-items: center; margin-bottom: 6px; }

@@ -188,6 +188,58 @@ describe("the admin page in Chromium", () => {
     expect(await admin("GET", "/config")).toEqual(before)
   })
 
+  it("two tabs: a save made from an older version keeps what was typed, shows what changed, and reloads or overwrites", async () => {
+    await page.getByRole("button", { name: "Reload from the Worker" }).click()
+    await poll(textOf(page.locator("#toast"))).toContain("Reloaded")
+    const raw = page.getByLabel("Config document (JSON)")
+    const mine = JSON.parse(await raw.inputValue())
+    const other = await context.newPage()
+    try {
+      // The other tab changes a provider after this one read the document.
+      await other.goto(`${workerUrl}/admin`)
+      await other.getByLabel("Admin token").fill(adminToken)
+      await other.keyboard.press("Enter")
+      const card = other.locator("#provider-list > li").filter({ hasText: "fake" })
+      const toggle = card.getByLabel("Enabled")
+      const wasEnabled = await toggle.isChecked()
+      await toggle.click()
+      await poll(async () => (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "fake").enabled).toBe(!wasEnabled)
+
+      // This tab saves its edit, made from the older version: it is asked, and its text is kept.
+      mine.settings = { ...mine.settings, maxRetryAfterMs: 777 }
+      const typed = JSON.stringify(mine, null, 2)
+      await raw.fill(typed)
+      await page.getByRole("button", { name: "Validate and save" }).click()
+      const box = page.locator("#raw-conflict .conflict")
+      await visible(box)
+      await poll(textOf(box)).toContain("providers changed: fake")
+      expect(await raw.inputValue()).toBe(typed)
+      expect((await admin("GET", "/settings")).maxRetryAfterMs).not.toBe(777)
+      await box.scrollIntoViewIfNeeded()
+      await shot("10-conflict-two-tabs")
+
+      // Overwrite: this tab's version is stored.
+      await box.getByRole("button", { name: "Overwrite with my version" }).click()
+      await poll(async () => (await admin("GET", "/settings")).maxRetryAfterMs).toBe(777)
+      expect(await box.isHidden()).toBe(true)
+
+      // Again, and this time reload: the edit is dropped for the document as it is now.
+      await other.reload()
+      await other.locator("#provider-list > li").filter({ hasText: "fake" }).getByLabel("Enabled").click()
+      await poll(async () => (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "fake").enabled).toBe(!wasEnabled)
+      await raw.fill(typed.replace("777", "778"))
+      await page.getByRole("button", { name: "Validate and save" }).click()
+      await visible(box)
+      await box.getByRole("button", { name: /Reload/ }).click()
+      await poll(async () => JSON.parse(await raw.inputValue()).providers.find((p: { name: string }) => p.name === "fake").enabled).toBe(!wasEnabled)
+      expect((await admin("GET", "/settings")).maxRetryAfterMs).toBe(777)
+      // As the next tests expect it.
+      await admin("PUT", "/providers/fake/enabled", { enabled: wasEnabled })
+    } finally {
+      await other.close()
+    }
+  })
+
   it("gives the Claude Code snippet with the new token, and copies it", async () => {
     await page.getByRole("button", { name: "Reload from the Worker" }).click()
     const snippet = page.locator("#env-snippet")
