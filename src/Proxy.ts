@@ -16,7 +16,6 @@ import { WorkerEnv } from "./Env.js"
 import { InvalidRequest, NoProvider } from "./Errors.js"
 import { adapterFor } from "./formats/Adapters.js"
 import { MessageBody } from "./formats/anthropic/MessageBody.js"
-import { errorTypeForStatus } from "./formats/anthropic/Messages.js"
 import { Usage } from "./Health/Usage.js"
 import * as Provider from "./Provider.js"
 import { Quota } from "./Quota/Quota.js"
@@ -25,9 +24,10 @@ import * as KeepAlive from "./KeepAlive.js"
 import * as Reply from "./Reply.js"
 import { SharedSync } from "./Shared/SharedHealth.js"
 import { estimateInputTokens } from "./TokenEstimate.js"
+import { readBody } from "./RequestBody.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
 
-export const MAX_BODY_BYTES = 32 * 1024 * 1024
+export { MAX_BODY_BYTES } from "./RequestBody.js"
 
 /** `/t/<token>/v1/...` (for clients that cannot send a custom header) or plain `/v1/...`. */
 export const splitTokenPath = (pathname: string): { readonly token: string | undefined; readonly path: string } => {
@@ -46,54 +46,7 @@ const providerFor = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
   return p
 }
 
-const invalid = (reason: string, status = 400) => new InvalidRequest({ status, errorType: errorTypeForStatus(status), reason })
 const refuse = (status: number, reason: string) => new NoProvider({ status, reason })
-
-/** The body, read once (every attempt re-sends it), refused past MAX_BODY_BYTES. */
-const readBody = (web: Request) =>
-  Effect.gen(function*() {
-    const declared = Number(web.headers.get("content-length") ?? "0")
-    if (declared > MAX_BODY_BYTES) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
-    if (web.body === null) return new Uint8Array(0)
-    const read = yield* Effect.tryPromise({ try: () => readAll(web), catch: () => invalid("could not read the request body") })
-    if (read === undefined) return yield* Effect.fail(invalid(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413))
-    return read
-  })
-
-/**
- * workerd reads a whole body natively (`arrayBuffer()`; chunk by chunk in JavaScript costs it 4 ms
- * per MB). Where web streams are JavaScript (Node), reading the chunks is cheaper: a body that is
- * already one chunk is used as it is, with no copy.
- */
-const NATIVE_BODY = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === "Cloudflare-Workers"
-
-const readAll = async (web: Request): Promise<Uint8Array | undefined> => {
-  if (NATIVE_BODY) {
-    const whole = new Uint8Array(await web.arrayBuffer())
-    return whole.byteLength > MAX_BODY_BYTES ? undefined : whole
-  }
-  const reader = web.body!.getReader()
-  const chunks: Array<Uint8Array> = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {})
-      return undefined
-    }
-    chunks.push(value)
-  }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
-}
 
 type Route = "messages" | "count_tokens" | "other"
 

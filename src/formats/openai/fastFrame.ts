@@ -1,6 +1,6 @@
 /**
- * Nearly every chunk of a Chat Completions stream is one frame carrying one text fragment or one
- * piece of a tool call's arguments. Those are read here as bytes — no decoding, no JSON.parse, no
+ * Frames as bytes, both ways. Nearly every chunk of a Chat Completions stream is one frame carrying
+ * one text fragment or one piece of a tool call's arguments. Those are read here as bytes — no decoding, no JSON.parse, no
  * encoding — and their JSON string token goes into the Anthropic frame as it came. Only the exact
  * shapes OpenAI sends qualify:
  *
@@ -143,6 +143,40 @@ export const readFrame = (b: Uint8Array, memo: HeadMemo): FastFrame | undefined 
     return { kind: "arguments", index, token: b.subarray(open, close + 1) }
   }
   return undefined
+}
+
+// ---------------------------------------------------------------------------------------- writing
+
+const encoder = new TextEncoder()
+const DELTA_TAIL = encoder.encode("}}\n\n")
+type DeltaKind = "text_delta" | "input_json_delta"
+const DELTA_FIELD: Record<DeltaKind, string> = { text_delta: "text", input_json_delta: "partial_json" }
+
+/** `event: content_block_delta … "<field>":` per block index and delta type, encoded once per stream. */
+export class DeltaHeads {
+  private readonly heads: Record<DeltaKind, Array<Uint8Array>> = { text_delta: [], input_json_delta: [] }
+
+  get(index: number, kind: DeltaKind): Uint8Array {
+    return this.heads[kind][index] ??= encoder.encode(
+      `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${DELTA_FIELD[kind]}":`
+    )
+  }
+}
+
+interface BufferAllocator {
+  allocUnsafe(size: number): Uint8Array
+}
+const NodeBuffer = (globalThis as { Buffer?: BufferAllocator }).Buffer
+/** Output bytes: from Node's buffer pool where there is one (a fresh typed array costs more than the frame). */
+const allocate = (size: number): Uint8Array => NodeBuffer !== undefined ? NodeBuffer.allocUnsafe(size) : new Uint8Array(size)
+
+/** A delta frame around a JSON string token, as bytes: what encodeEvent writes for the same text. */
+export const deltaFrame = (head: Uint8Array, token: Uint8Array): Uint8Array => {
+  const out = allocate(head.length + token.length + DELTA_TAIL.length)
+  out.set(head, 0)
+  out.set(token, head.length)
+  out.set(DELTA_TAIL, head.length + token.length)
+  return out
 }
 
 const decoder = new TextDecoder()

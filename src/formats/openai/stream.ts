@@ -14,7 +14,7 @@
  */
 import type { ErrorType, MessagesRequest, StopReason, StreamEvent } from "../anthropic/Messages.js"
 import { encodeEvents, SseParser } from "../Sse.js"
-import { type FastFrame, type HeadMemo, readFrame, tokenValue } from "./fastFrame.js"
+import { DeltaHeads, deltaFrame, type FastFrame, type HeadMemo, readFrame, tokenValue } from "./fastFrame.js"
 import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
 import type { SseEvent } from "../Sse.js"
 import type { ChatUsage } from "./response.js"
@@ -53,38 +53,6 @@ const settleArgs = (lane: ToolLane): void => {
   if (lane.rawArgs.length === 0) return
   for (const token of lane.rawArgs) lane.args += tokenValue(token)
   lane.rawArgs = []
-}
-
-const encoder = new TextEncoder()
-const DELTA_TAIL = encoder.encode("}}\n\n")
-type DeltaKind = "text_delta" | "input_json_delta"
-const DELTA_FIELD: Record<DeltaKind, string> = { text_delta: "text", input_json_delta: "partial_json" }
-
-/** `event: content_block_delta … "<field>":` per block index and delta type, encoded once per stream. */
-class DeltaHeads {
-  private readonly heads: Record<DeltaKind, Array<Uint8Array>> = { text_delta: [], input_json_delta: [] }
-
-  get(index: number, kind: DeltaKind): Uint8Array {
-    return this.heads[kind][index] ??= encoder.encode(
-      `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${DELTA_FIELD[kind]}":`
-    )
-  }
-}
-
-interface BufferAllocator {
-  allocUnsafe(size: number): Uint8Array
-}
-const NodeBuffer = (globalThis as { Buffer?: BufferAllocator }).Buffer
-/** Output bytes: from Node's buffer pool where there is one (a fresh typed array costs more than the frame). */
-const allocate = (size: number): Uint8Array => NodeBuffer !== undefined ? NodeBuffer.allocUnsafe(size) : new Uint8Array(size)
-
-/** A delta frame around a JSON string token, as bytes: what encodeEvent writes for the same text. */
-const deltaFrame = (head: Uint8Array, token: Uint8Array): Uint8Array => {
-  const out = allocate(head.length + token.length + DELTA_TAIL.length)
-  out.set(head, 0)
-  out.set(token, head.length)
-  out.set(DELTA_TAIL, head.length + token.length)
-  return out
 }
 
 /**
