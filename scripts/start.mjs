@@ -18,6 +18,13 @@ claude-failover on http://127.0.0.1:${port}
   config API:   curl -H "Authorization: Bearer ${tokenInExample(resolved)}" http://127.0.0.1:${port}/admin/api/config
 `)
 
+// The configuration's variables, from the environment (wrangler dev reads .dev.vars itself), and
+// whatever FAILOVER_CONFIG's `env:NAME` references name.
+const CONFIG_VARIABLES = ["FAILOVER_CONFIG", "CLAUDE_API_BASE", "PRIMARY_BASE_URL", "CLAUDE_API_KEY", "ACCESS_TOKENS", "PROXY_ALLOWED_ORIGINS", "PROXY_TIMEOUT_MS"]
+const referenced = [...(process.env.FAILOVER_CONFIG ?? "").matchAll(/"env:([A-Za-z_][A-Za-z0-9_]*)"/g)].map((m) => m[1])
+const passed = [...new Set([...CONFIG_VARIABLES, ...referenced])].filter((name) => process.env[name] !== undefined && process.env[name] !== "")
+  .flatMap((name) => ["--var", `${name}:${process.env[name]}`])
+
 const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js")
 const child = spawn(process.execPath, [
   wrangler, "dev",
@@ -27,6 +34,7 @@ const child = spawn(process.execPath, [
   "--show-interactive-dev-session=false",
   "--var", `ADMIN_TOKEN:${adminToken}`,
   "--var", "ALLOW_PRIVATE_UPSTREAMS:true",
+  ...passed,
   ...process.argv.slice(2)
 ], { stdio: ["inherit", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } })
 // wrangler's access log shows request paths, and so `/t/<token>`: those are redacted on the way out.

@@ -9,8 +9,19 @@ export interface Bindings {
   /** KV namespace holding the config document */
   readonly CONFIG?: KVNamespace | undefined
   readonly ADMIN_TOKEN?: string | undefined
-  /** overrides the default primary's base URL when KV holds no config */
+  /** the whole configuration as a JSON document; when set it is the configuration (read-only) */
+  readonly FAILOVER_CONFIG?: string | undefined
+  /** with no document stored: the primary's base URL (PRIMARY_BASE_URL is the same) */
+  readonly CLAUDE_API_BASE?: string | undefined
   readonly PRIMARY_BASE_URL?: string | undefined
+  /** with no document stored: a key the primary uses instead of the caller's (needs ACCESS_TOKENS) */
+  readonly CLAUDE_API_KEY?: string | undefined
+  /** with no document stored: access tokens, comma-separated */
+  readonly ACCESS_TOKENS?: string | undefined
+  /** with no document stored: browser origins allowed to call /v1, comma-separated */
+  readonly PROXY_ALLOWED_ORIGINS?: string | undefined
+  /** with no document stored: the primary's time to response headers */
+  readonly PROXY_TIMEOUT_MS?: string | undefined
   /** "debug" | "info" | "warning" | "error" | "none" (default "info") */
   readonly LOG_LEVEL?: string | undefined
   /** "true" lets a deployed Worker use http:// and private/loopback upstreams */

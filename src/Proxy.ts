@@ -269,6 +269,8 @@ export const respond = (web: Request, keepAlive?: KeepAliveHook) => Effect.gen(f
     return { status: 204, headers: Cors.preflightHeaders(origin, allowedOrigins), body: null } satisfies Reply.Answer
   }
   const cors = Cors.responseHeaders(origin, allowedOrigins)
+  // The configuration given (FAILOVER_CONFIG, the variables) is not valid: say so, and nothing else.
+  if (snapshot.problem !== undefined) return Reply.ownError(refuse(500, snapshot.problem), requestId, cors)
 
   const planned = yield* plan(web, { requestId, path, search: url.search, route, token, direct, snapshot }).pipe(Effect.either)
   if (Either.isLeft(planned)) {

@@ -17,7 +17,8 @@ import {
 import { maskDocument, unmaskDocument } from "../Config/Masking.js"
 import { ConfigStore } from "../Config/Store.js"
 import { WorkerEnv } from "../Env.js"
-import { InvalidRequest, type Issue, PreconditionFailed, StoreFailure } from "./Schemas.js"
+import type { ConfigSource } from "../Config/Sources.js"
+import { Conflict, InvalidRequest, type Issue, PreconditionFailed, StoreFailure } from "./Schemas.js"
 
 /** `["providers", 1, "baseUrl"]` -> `providers[1].baseUrl` */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
@@ -48,6 +49,8 @@ export interface Current {
   readonly text: string | null
   /** this version's ETag: 16 hex digits of the stored text's SHA-256, quoted */
   readonly etag: string
+  /** where the document in force comes from */
+  readonly source: ConfigSource
 }
 
 /** The ETag of a stored text (`"none"` while nothing is stored). */
@@ -72,10 +75,10 @@ const ifMatch: Effect.Effect<string | undefined> = Effect.map(
 /** The stored document, fresh from the store (or the built-in default). */
 export const readCurrent: Effect.Effect<Current, StoreFailure, ConfigStore> = Effect.gen(function*() {
   const store = yield* ConfigStore
-  const { document, stored, text } = yield* Effect.mapError(store.read, (e) => StoreFailure.of(e.message))
+  const { document, source, stored, text } = yield* Effect.mapError(store.read, (e) => StoreFailure.of(e.message))
   const decoded = validate(document, { allowPrivateUpstreams: true })
   if (Either.isLeft(decoded)) return yield* Effect.fail(StoreFailure.of("the stored config is invalid"))
-  return { document, decoded: decoded.right, stored, text, etag: yield* etagOf(text) }
+  return { document, decoded: decoded.right, stored, text, etag: yield* etagOf(text), source }
 })
 
 /** The document as every read shows it: keys and tokens masked. */
@@ -113,8 +116,9 @@ const ROUNDS = 20
  */
 export const update = <E, R>(
   change: (current: Current, attempt: number) => Effect.Effect<unknown, E, R>
-): Effect.Effect<ConfigDocumentEncoded, E | InvalidRequest | PreconditionFailed | StoreFailure, R | ConfigStore | WorkerEnv> =>
+): Effect.Effect<ConfigDocumentEncoded, E | Conflict | InvalidRequest | PreconditionFailed | StoreFailure, R | ConfigStore | WorkerEnv> =>
   Effect.gen(function*() {
+    if ((yield* ConfigStore).managed) return yield* Effect.fail(Conflict.of("configuration is managed by FAILOVER_CONFIG"))
     const expected = yield* ifMatch
     for (let attempt = 0; attempt < ROUNDS; attempt++) {
       const current = yield* readCurrent

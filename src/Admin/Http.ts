@@ -19,16 +19,16 @@ const ConfigLive = HttpApiBuilder.group(AdminApi, "config", (handlers) =>
     .handle("getConfig", () =>
       readCurrent.pipe(
         Effect.tap(({ etag }) => answerEtag(etag)),
-        Effect.map(({ document, etag, stored }) => ({ ...masked(document), stored, etag })),
+        Effect.map(({ document, etag, source, stored }) => ({ ...masked(document), stored, etag, source })),
         Effect.withSpan("Admin.getConfig")
       ))
     .handleRaw(
       "putConfig",
       Effect.fn("Admin.putConfig")(function*({ request }) {
         let input = yield* readJson(request)
-        if (typeof input === "object" && input !== null && !Array.isArray(input) && ("stored" in input || "etag" in input)) {
-          // GET adds `stored` and `etag`; accept them back so GET -> PUT round-trips
-          const { etag: _etag, stored: _stored, ...rest } = input as Record<string, unknown>
+        if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+          // GET adds `stored`, `etag` and `source`; accept them back so GET -> PUT round-trips
+          const { etag: _etag, source: _source, stored: _stored, ...rest } = input as Record<string, unknown>
           input = rest
         }
         yield* update(() => Effect.succeed(input))

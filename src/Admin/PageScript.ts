@@ -40,6 +40,11 @@ function errorMessage(e) {
 }
 function ApiError(status, body) { this.status = status; this.body = body; this.message = "HTTP " + status; }
 function adminToken() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
+function readOnlyNote() {
+  return state.doc && state.doc.source === "FAILOVER_CONFIG"
+    ? "Read-only: this deployment's configuration comes from the FAILOVER_CONFIG variable. Change it there and deploy again; health, usage and provider tests work as usual."
+    : "";
+}
 
 async function call(method, path, body, ifMatch) {
   var headers = { authorization: "Bearer " + adminToken() };
@@ -131,7 +136,12 @@ async function refresh() {
   renderAll();
 }
 function renderAll() {
-  $("#doc-state").textContent = state.doc.stored ? "" : "Nothing is stored yet: the built-in default chain is in force. Any change stores a document.";
+  $("#doc-state").textContent = readOnlyNote() || (state.doc.stored ? "" : state.doc.source === "variables"
+    ? "Nothing is stored yet: the chain the configuration variables describe is in force. Any change stores a document."
+    : "Nothing is stored yet: the built-in default chain is in force. Any change stores a document.");
+  // Configured by FAILOVER_CONFIG: the page only reads; the controls that would write are off.
+  document.querySelectorAll("#add-provider, #token-create button[type=submit], #raw-save, #settings-form button[type=submit]")
+    .forEach(function (el) { el.disabled = !!readOnlyNote(); });
   // A provider form being filled in is not redrawn (that would wipe what was typed); it redraws on save or cancel.
   if (!state.adding && !state.editing) renderProviders();
   renderTokens(); renderEnv(); renderSettings(); renderUsage();

@@ -91,13 +91,19 @@ export const DocumentView = Schema.extend(DocumentJson, Schema.Struct({
   /** false while nothing is stored and the built-in default is in force */
   stored: Schema.Boolean,
   /** this version's ETag (also the response's ETag header): send it back as If-Match */
-  etag: Schema.String
+  etag: Schema.String,
+  /** where the configuration in force comes from: FAILOVER_CONFIG (read-only), stored, variables or default */
+  source: Schema.Literal("FAILOVER_CONFIG", "stored", "variables", "default")
 })).annotations({ identifier: "ConfigDocumentView", description: "The config document, every key and token masked" })
 
-export const DocumentInput = Schema.extend(DocumentJson, Schema.Struct({ stored: Schema.optional(Schema.Boolean), etag: Schema.optional(Schema.String) }))
+export const DocumentInput = Schema.extend(DocumentJson, Schema.Struct({
+  stored: Schema.optional(Schema.Boolean),
+  etag: Schema.optional(Schema.String),
+  source: Schema.optional(Schema.String)
+}))
   .annotations({
     identifier: "ConfigDocumentInput",
-    description: "A whole config document; masked values sent back keep the stored secrets; `stored` and `etag` are ignored (send If-Match)"
+    description: "A whole config document; masked values sent back keep the stored secrets; `stored`, `etag` and `source` are ignored (send If-Match)"
   })
 
 export const Ok = Schema.Struct({ ok: Schema.Literal(true) }).annotations({ identifier: "Ok" })

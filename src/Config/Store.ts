@@ -21,6 +21,7 @@ import {
   validate
 } from "./Document.js"
 import { compileModels, type ModelMapper } from "./Models.js"
+import { type ConfigSource, type EnvLike, managedDocument, variablesDocument } from "./Sources.js"
 
 export const CONFIG_KEY = "config"
 
@@ -38,8 +39,12 @@ export interface ProviderSnapshot {
 
 export interface Snapshot {
   readonly document: ConfigDocument
-  /** false while KV holds no document (the built-in default is in force) */
+  /** false while no document is stored (FAILOVER_CONFIG, the variables or the built-in default is in force) */
   readonly stored: boolean
+  /** where the document in force comes from */
+  readonly source: ConfigSource
+  /** set when the configuration given is not valid (FAILOVER_CONFIG, the variables): every request answers it */
+  readonly problem?: string | undefined
   readonly providers: ReadonlyArray<ProviderSnapshot>
   readonly tokens: ReadonlySet<string>
 }
@@ -53,9 +58,11 @@ export class ConfigStore extends Context.Tag("claude-failover/ConfigStore")<Conf
   readonly snapshot: Effect.Effect<Snapshot>
   /** the stored document, fresh from the backend (admin reads), and its text as stored (null: none) */
   readonly read: Effect.Effect<
-    { readonly document: ConfigDocumentEncoded; readonly stored: boolean; readonly text: string | null },
+    { readonly document: ConfigDocumentEncoded; readonly stored: boolean; readonly text: string | null; readonly source: ConfigSource },
     ConfigStoreError
   >
+  /** the configuration comes from FAILOVER_CONFIG: the admin API only reads it */
+  readonly managed: boolean
   /**
    * Store an already validated document if the stored text is still `expected`, and refresh this
    * isolate's snapshot; false (nothing stored) when another write came first.
@@ -63,20 +70,40 @@ export class ConfigStore extends Context.Tag("claude-failover/ConfigStore")<Conf
   readonly write: (document: ConfigDocument, expected: string | null) => Effect.Effect<boolean, ConfigStoreError>
 }>() {}
 
-const toSnapshot = (document: ConfigDocument, stored: boolean): Snapshot => ({
+const toSnapshot = (document: ConfigDocument, source: ConfigSource, problem?: string): Snapshot => ({
   document,
-  stored,
+  stored: source === "stored",
+  source,
+  problem,
   providers: document.providers.map((config) => ({ config, mapModel: compileModels(config.models) })),
   tokens: new Set(document.accessTokens.map((t) => t.token))
 })
 
 export interface StoreOptions {
   readonly cacheMs: number
-  readonly primaryBaseUrl: string | undefined
+  /** the variables: FAILOVER_CONFIG, the familiar ones, and whatever `env:NAME` references name */
+  readonly env: EnvLike
 }
 
 export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore["Type"] => {
-  const fallback = toSnapshot(defaultDocument(options.primaryBaseUrl), false)
+  const allowPrivate = options.env["ALLOW_PRIVATE_UPSTREAMS"] === "true"
+  // The variables do not change while an isolate lives: each source is worked out once.
+  const fromVariables = variablesDocument(options.env)
+  const fallback = fromVariables === undefined
+    ? toSnapshot(defaultDocument(undefined), "default")
+    : Either.match(fromVariables, {
+      onLeft: (problem) => toSnapshot(defaultDocument(undefined), "variables", problem),
+      onRight: (document) => toSnapshot(document, "variables")
+    })
+  const fromManaged = managedDocument(options.env, allowPrivate)
+  const managed = fromManaged === undefined ? undefined : Either.match(fromManaged, {
+    onLeft: (problem) => toSnapshot(fallback.document, "FAILOVER_CONFIG", problem),
+    onRight: (document) => toSnapshot(document, "FAILOVER_CONFIG")
+  })
+  let told = false
+  /** The problem with the given configuration, logged once per isolate (it names no secret). */
+  const tell = (snapshot: Snapshot) =>
+    snapshot.problem === undefined || told ? Effect.void : Effect.zipRight(Effect.sync(() => (told = true)), Effect.logError(snapshot.problem))
   // Per-isolate state: plain variables, not a shared Deferred (see ARCHITECTURE pitfall 1).
   let current: Snapshot | undefined
   let loadedAt = Number.NEGATIVE_INFINITY
@@ -92,7 +119,7 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
     // Stored documents were validated on write; re-check shape only (hosts were allowed then).
     return Either.match(validate(json, { allowPrivateUpstreams: true }), {
       onLeft: (issues) => Either.left(`stored config is invalid: ${issues.map((i) => i.message).join("; ")}`),
-      onRight: (doc) => Either.right(toSnapshot(doc, true))
+      onRight: (doc) => Either.right(toSnapshot(doc, "stored"))
     })
   }
 
@@ -102,6 +129,10 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
   })
 
   const snapshot: Effect.Effect<Snapshot> = Effect.gen(function*() {
+    if (managed !== undefined) {
+      yield* tell(managed)
+      return managed
+    }
     const now = yield* Clock.currentTimeMillis
     if (current !== undefined && now - loadedAt < options.cacheMs) return current
     // Only a KV read is worth a span (and a log line); a cache hit is a memory read.
@@ -117,15 +148,20 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
     }
     current = parsed.right
     loadedAt = now
+    yield* tell(current)
     return current
   })
 
-  const read = Effect.flatMap(load, (text) => {
-    const parsed = parse(text)
-    return Either.isLeft(parsed)
-      ? Effect.fail(new ConfigStoreError(parsed.left))
-      : Effect.succeed({ document: encode(parsed.right.document), stored: parsed.right.stored, text })
-  })
+  const read = managed !== undefined
+    ? managed.problem === undefined
+      ? Effect.succeed({ document: encode(managed.document), stored: false, text: null, source: managed.source })
+      : Effect.fail(new ConfigStoreError(managed.problem))
+    : Effect.flatMap(load, (text) => {
+      const parsed = parse(text)
+      return Either.isLeft(parsed)
+        ? Effect.fail(new ConfigStoreError(parsed.left))
+        : Effect.succeed({ document: encode(parsed.right.document), stored: parsed.right.stored, text, source: parsed.right.source })
+    })
 
   const write = (document: ConfigDocument, expected: string | null) =>
     Effect.tryPromise({
@@ -135,7 +171,7 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
       Effect.tap((stored) =>
         stored
           ? Effect.map(Clock.currentTimeMillis, (now) => {
-            current = toSnapshot(document, true)
+            current = toSnapshot(document, "stored")
             loadedAt = now
           })
           : Effect.void
@@ -143,7 +179,7 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
       Effect.withSpan("ConfigStore.write")
     )
 
-  return { snapshot, read, write }
+  return { snapshot, read, write, managed: managed !== undefined }
 }
 
 /**
@@ -186,7 +222,8 @@ export const memoryBackend = (initial: string | null = null): ConfigBackend & { 
 
 /**
  * The Worker's store: the CONFIG_OWNER Durable Object when bound (it keeps KV's copy up to date and
- * adopts a document KV already holds), else KV; cache time and primary URL from the environment.
+ * adopts a document KV already holds), else KV; cache time, FAILOVER_CONFIG and the familiar
+ * variables from the environment.
  */
 export const layerKv = Layer.effect(
   ConfigStore,
@@ -198,7 +235,7 @@ export const layerKv = Layer.effect(
       : ownerBackend(() => owner.get(owner.idFromName("config")) as unknown as ConfigOwnerStub)
     return make(backend, {
       cacheMs: env.CONFIG_CACHE_MS === undefined ? 5_000 : Number(env.CONFIG_CACHE_MS),
-      primaryBaseUrl: env.PRIMARY_BASE_URL
+      env: env as unknown as EnvLike
     })
   })
 )

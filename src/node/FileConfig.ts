@@ -8,6 +8,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { dirname, resolve } from "node:path"
 import { Effect, Layer } from "effect"
+import type { EnvLike } from "../Config/Sources.js"
 import * as ConfigStore from "../Config/Store.js"
 import { WorkerEnv } from "../Env.js"
 
@@ -59,6 +60,6 @@ export const layer = (path: string) =>
     Effect.map(WorkerEnv, (env) =>
       ConfigStore.make(fileBackend(path), {
         cacheMs: env.CONFIG_CACHE_MS === undefined ? 5_000 : Number(env.CONFIG_CACHE_MS),
-        primaryBaseUrl: env.PRIMARY_BASE_URL
+        env: env as unknown as EnvLike
       }))
   )

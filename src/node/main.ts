@@ -5,11 +5,15 @@
  *
  * Environment: PORT (default 8787), HOST (default 127.0.0.1), CONFIG_FILE (default
  * .claude-failover/config.json), ADMIN_TOKEN, LOG_LEVEL, ALLOW_PRIVATE_UPSTREAMS (default "true":
- * a local proxy may use http:// and loopback upstreams), PRIMARY_BASE_URL, CONFIG_CACHE_MS.
+ * a local proxy may use http:// and loopback upstreams), CONFIG_CACHE_MS, and the configuration's
+ * own: FAILOVER_CONFIG (or `--config FILE`), CLAUDE_API_BASE / PRIMARY_BASE_URL, CLAUDE_API_KEY,
+ * ACCESS_TOKENS, PROXY_ALLOWED_ORIGINS, PROXY_TIMEOUT_MS, and whatever `env:NAME` references name.
  * `npm run start:node` (scripts/start-node.mjs) builds this file and fills ADMIN_TOKEN in.
  */
+import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import { resolve } from "node:path"
+import { parseArgs } from "node:util"
 import { HttpLayerRouter, HttpServer } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -25,12 +29,18 @@ import * as WebBridge from "./WebBridge.js"
 
 const env = process.env
 
+/** `--config FILE`: the whole configuration from a file, as FAILOVER_CONFIG would give it. */
+const { values: args } = parseArgs({ options: { config: { type: "string" } }, strict: false })
+const configFromFile = typeof args.config === "string" ? readFileSync(resolve(args.config), "utf8") : undefined
+
+// Every variable is there for `env:NAME` references; the ones this entry reads are set on top.
 const bindings: Bindings = {
+  ...env,
   ADMIN_TOKEN: env.ADMIN_TOKEN,
   LOG_LEVEL: env.LOG_LEVEL,
   ALLOW_PRIVATE_UPSTREAMS: env.ALLOW_PRIVATE_UPSTREAMS ?? "true",
-  PRIMARY_BASE_URL: env.PRIMARY_BASE_URL,
-  CONFIG_CACHE_MS: env.CONFIG_CACHE_MS
+  CONFIG_CACHE_MS: env.CONFIG_CACHE_MS,
+  FAILOVER_CONFIG: configFromFile ?? env.FAILOVER_CONFIG
 }
 
 const configFile = resolve(env.CONFIG_FILE ?? FileConfig.DEFAULT_PATH)

@@ -8,12 +8,12 @@ import { startFakeUpstream } from "../../scripts/fake-upstream.mjs"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
-/** `npm run start:node`'s script on a random loopback port; resolves with its URL from the banner. */
-const startNode = (env: Record<string, string>) =>
-  new Promise<{ child: ChildProcess; url: string; banner: string }>((resolve, reject) => {
+/** `npm run start:node`'s script on a random loopback port; resolves with its URL from the banner (and what it prints). */
+export const startNode = (env: Record<string, string>, args: Array<string> = []) =>
+  new Promise<{ child: ChildProcess; url: string; banner: string; output: () => string }>((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env }
     delete childEnv.PRIMARY_BASE_URL
-    const child = spawn(process.execPath, [join(root, "scripts/start-node.mjs")], {
+    const child = spawn(process.execPath, [join(root, "scripts/start-node.mjs"), ...args], {
       cwd: root,
       env: childEnv,
       stdio: ["ignore", "pipe", "pipe"]
@@ -30,7 +30,7 @@ const startNode = (env: Record<string, string>) =>
       const m = /claude-failover \(Node\) on (http:\/\/\S+)/.exec(output)
       if (m !== null) {
         clearTimeout(timer)
-        resolve({ child, url: m[1]!, banner: output })
+        resolve({ child, url: m[1]!, banner: output, output: () => output })
       }
     }
     child.stdout!.on("data", onData)

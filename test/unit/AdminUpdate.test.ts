@@ -16,7 +16,7 @@ const addProvider = (name: string) =>
 const run = <A, E>(backend: Store.ConfigBackend, program: Effect.Effect<A, E, Store.ConfigStore | WorkerEnv>) =>
   Effect.exit(program.pipe(
     Effect.provide(Layer.mergeAll(
-      Layer.succeed(Store.ConfigStore, Store.make(backend, { cacheMs: 0, primaryBaseUrl: undefined })),
+      Layer.succeed(Store.ConfigStore, Store.make(backend, { cacheMs: 0, env: {} })),
       Layer.succeed(WorkerEnv, { ALLOW_PRIVATE_UPSTREAMS: "true" })
     ))
   ))

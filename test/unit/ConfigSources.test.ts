@@ -1,0 +1,40 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import { managedDocument, resolveRefs, variablesDocument } from "../../src/Config/Sources.js"
+
+const doc = (apiKey: string, token = "tok_plain_0123456789abcdef") => JSON.stringify({
+  providers: [{ name: "b", format: "openai", baseUrl: "https://b.example.com/v1", apiKey, headers: { "x-extra": "env:EXTRA" } }],
+  accessTokens: [{ token }]
+})
+
+describe("configuration sources", () => {
+  it("resolves env: references in keys, header values and tokens; names a missing one", () => {
+    const { issues, value } = resolveRefs(JSON.parse(doc("env:B_KEY", "env:TOKEN")), { B_KEY: "sk-b", TOKEN: "tok_from_env_0123456789", EXTRA: "1" })
+    expect(issues).toEqual([])
+    expect(value).toMatchObject({ providers: [{ apiKey: "sk-b", headers: { "x-extra": "1" } }], accessTokens: [{ token: "tok_from_env_0123456789" }] })
+    const missing = resolveRefs(JSON.parse(doc("env:B_KEY")), { EXTRA: "1" })
+    expect(missing.issues).toEqual([{ path: ["providers", 0, "apiKey"], message: "env:B_KEY: the variable B_KEY is not set" }])
+  })
+
+  it("validates FAILOVER_CONFIG like the admin API and reports the first problem with its path, never a secret", () => {
+    expect(managedDocument({}, false)).toBeUndefined()
+    expect(Either.isRight(managedDocument({ FAILOVER_CONFIG: doc("env:B_KEY"), B_KEY: "sk-b", EXTRA: "1" }, false)!)).toBe(true)
+    expect(managedDocument({ FAILOVER_CONFIG: "{" }, false)).toEqual(Either.left("FAILOVER_CONFIG is not valid JSON"))
+    const short = managedDocument({ FAILOVER_CONFIG: doc("sk-secret-key-1", "tok_short"), EXTRA: "1" }, false)!
+    expect(short).toEqual(Either.left("FAILOVER_CONFIG: accessTokens[0].token: must be at least 16 characters"))
+  })
+
+  it("builds the document the familiar variables describe, and names a bad one without its secret", () => {
+    expect(variablesDocument({})).toBeUndefined()
+    const built = variablesDocument({ CLAUDE_API_BASE: "https://proxy.example.com", CLAUDE_API_KEY: "sk-x", ACCESS_TOKENS: "tok_aaaaaaaaaaaaaaaa, tok_bbbbbbbbbbbbbbbb", PROXY_ALLOWED_ORIGINS: "https://a.example.com", PROXY_TIMEOUT_MS: "5000" })!
+    expect(Either.getOrThrow(built)).toMatchObject({
+      providers: [{ name: "anthropic", baseUrl: "https://proxy.example.com", apiKey: "sk-x", timeoutMs: 5000 }],
+      accessTokens: [{ token: "tok_aaaaaaaaaaaaaaaa" }, { token: "tok_bbbbbbbbbbbbbbbb" }],
+      settings: { allowedOrigins: ["https://a.example.com"] }
+    })
+    expect(Either.getOrThrow(variablesDocument({ PRIMARY_BASE_URL: "https://p.example.com" })!).providers[0]!.baseUrl).toBe("https://p.example.com")
+    const bad = variablesDocument({ ACCESS_TOKENS: "tok_secret" })!
+    expect(Either.isLeft(bad) && bad.left).toMatch(/^ACCESS_TOKENS is not valid/)
+    expect(Either.isLeft(bad) && bad.left).not.toContain("tok_secret")
+  })
+})
