@@ -80,3 +80,38 @@ describe("--config FILE on Node", () => {
     expect(server.output()).not.toContain(TOKEN)
   })
 })
+
+describe("the familiar variables on Node", () => {
+  it("each take effect, and CLAUDE_API_KEY serves only with a token from ACCESS_TOKENS", async () => {
+    const id = `nodevars${Date.now()}`
+    await fetch(`${fakeUrl}/__scenario/${id}`, {
+      method: "POST",
+      body: JSON.stringify({ steps: [{ json: { id: "m", type: "message", role: "assistant", model: "m", content: [], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }] })
+    })
+    const index = servers.length
+    const server = await startNode({
+      ADMIN_TOKEN: "node-coded-admin-token",
+      CONFIG_FILE: join(dir, `stored-vars-${index}.json`),
+      LOG_LEVEL: "none",
+      CLAUDE_API_BASE: `${fakeUrl}/s/${id}`,
+      CLAUDE_API_KEY: KEY,
+      ACCESS_TOKENS: TOKEN,
+      PROXY_ALLOWED_ORIGINS: "https://app.example.com",
+      PROXY_TIMEOUT_MS: "5000"
+    })
+    servers.push(server)
+    const admin = { authorization: "Bearer node-coded-admin-token" }
+    const doc = (await (await fetch(`${server.url}/admin/api/config`, { headers: admin })).json()) as {
+      source: string
+      providers: Array<{ baseUrl: string; timeoutMs: number }>
+      settings: { allowedOrigins: Array<string> }
+    }
+    expect(doc.source).toBe("variables")
+    expect(doc.providers[0]).toMatchObject({ baseUrl: `${fakeUrl}/s/${id}`, timeoutMs: 5000 })
+    expect(doc.settings.allowedOrigins).toEqual(["https://app.example.com"])
+    expect((await ask(server.url)).status).toBe(401)
+    expect((await ask(server.url, { "x-failover-token": TOKEN })).status).toBe(200)
+    const calls = (await (await fetch(`${fakeUrl}/__calls/${id}`)).json()) as Array<{ headers: Record<string, string> }>
+    expect(calls.map((c) => c.headers["x-api-key"])).toEqual([KEY])
+  })
+})
