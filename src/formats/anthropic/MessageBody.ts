@@ -126,11 +126,6 @@ export class MessageBody {
     return this.scanned ?? undefined
   }
 
-  /** Whether the request was already parsed (a caller that has the value uses it). */
-  get isParsed(): boolean {
-    return this.parsed !== undefined
-  }
-
   /** The whole request, parsed and checked once however often it is asked for. */
   parse(): Either.Either<MessagesRequest, InvalidRequest> {
     return this.parsed ??= parseMessages(decoder.decode(this.bytes))
