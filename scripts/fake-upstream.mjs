@@ -3,15 +3,18 @@
 //
 //   /s/<id>/...        scripted: answers the steps registered with POST /__scenario/<id>, in order
 //                      (the last step repeats); every call is recorded for GET /__calls/<id>.
-//   /agent/anthropic/... /agent/openai/... /agent/gemini/...
+//   /agent/anthropic/... /agent/openai/... /agent/openai-responses/... /agent/gemini/...
 //                      a tiny model that drives a real Claude Code session: asked with a Bash tool and
 //                      no tool result yet, it calls Bash; given the tool result, it answers with text.
+//                      The Responses API one (fake-responses.mjs) also reasons, and refuses what the
+//                      real API refuses (store, call ids, reasoning it did not issue, ...).
 //   /strict/...        the anthropic agent, but a 400 "Invalid signature" for unsigned thinking blocks.
 //   /fail/<status>/... answers that status with an Anthropic-shaped error body (`?retry_after=s`).
 //
 // Usage: node scripts/fake-upstream.mjs [--port 9100]
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
+import { responsesAgent } from "./fake-responses.mjs"
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -122,6 +125,8 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
   const scenarios = new Map()
   const calls = new Map()
   const sockets = new Set()
+  // reasoning the Responses agent handed out: only these may come back
+  const issued = new Set()
 
   const runStep = async (step, req, res) => {
     if (step.delayMs) await sleep(step.delayMs)
@@ -221,6 +226,7 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
         }
         if (parts[1] === "anthropic") return anthropicAgent(body, res)
         if (parts[1] === "openai") return openaiAgent(body, res)
+        if (parts[1] === "openai-responses") return responsesAgent(body, res, { agentDecision, issued })
         if (parts[1] === "gemini") return geminiAgent(body, url.pathname.includes(":streamGenerateContent"), res)
       }
       res.writeHead(404).end()

@@ -40,8 +40,10 @@ export const Routes = HttpLayerRouter.use((router) =>
       HttpLayerRouter.route("*", "/t/:token/v1/*", withServices(Proxy.handle)),
       // Direct translation routes (off unless settings.directRoutes)
       HttpLayerRouter.route("*", "/openai/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("*", "/openai-responses/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/gemini/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/t/:token/openai/*", withServices(Proxy.handle)),
+      HttpLayerRouter.route("*", "/t/:token/openai-responses/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/t/:token/gemini/*", withServices(Proxy.handle)),
       HttpLayerRouter.route("*", "/*", Effect.succeed(notFound))
     ])

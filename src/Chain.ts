@@ -33,6 +33,7 @@ export interface ChainFailure {
 
 const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): boolean => {
   if (e._tag !== "RateLimited" && e._tag !== "Upstream5xx") return false
+  if (e._tag === "RateLimited" && e.exhausted === true) return false
   return e.retryAfter === undefined || Duration.lessThanOrEqualTo(e.retryAfter, maxRetryAfter)
 }
 

@@ -1,28 +1,31 @@
 /**
- * Direct translation routes: `/openai/<host>/<path>/v1/messages` and `/gemini/<host>/v1/messages`
+ * Direct translation routes: `/openai/<host>/<path>/v1/messages`, `/openai-responses/<host>/<path>/v1/messages`
+ * and `/gemini/<host>/v1/messages`
  * turn the proxy into a stateless translator for a caller who has their own key for that provider.
  * Guarded: off unless `settings.directRoutes`, hosts from an allow-list, no private or loopback
  * hosts unless ALLOW_PRIVATE_UPSTREAMS, and a valid access token whenever tokens exist.
  */
 import { isLocalOnlyUrl, type ProviderConfig } from "./Config/Document.js"
 
+export type DirectFormat = "openai" | "openai-responses" | "gemini"
+
 export interface DirectTarget {
-  readonly format: "openai" | "gemini"
+  readonly format: DirectFormat
   /** host or host:port, as written in the path */
   readonly host: string
-  /** the provider's base path below the host (openai), e.g. `/openai/v1` */
+  /** the provider's base path below the host (openai, openai-responses), e.g. `/openai/v1` */
   readonly basePath: string
   /** what the client asked for below the base, e.g. `/v1/messages` */
   readonly path: string
 }
 
 export const parse = (path: string): DirectTarget | undefined => {
-  const m = /^\/(openai|gemini)\/([^/]+)(\/.*)?$/.exec(path)
+  const m = /^\/(openai-responses|openai|gemini)\/([^/]+)(\/.*)?$/.exec(path)
   if (m === null) return undefined
   const rest = m[3] ?? "/"
   const at = rest.lastIndexOf("/v1/")
   if (at === -1) return undefined
-  return { format: m[1] as "openai" | "gemini", host: decodeURIComponent(m[2]!).toLowerCase(), basePath: rest.slice(0, at), path: rest.slice(at) }
+  return { format: m[1] as DirectFormat, host: decodeURIComponent(m[2]!).toLowerCase(), basePath: rest.slice(0, at), path: rest.slice(at) }
 }
 
 export type Refusal = { readonly status: number; readonly message: string }

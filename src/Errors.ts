@@ -15,10 +15,12 @@ export type UpstreamAnswer = typeof UpstreamAnswer.Type
 
 const common = { provider: Schema.String, answer: Schema.optional(UpstreamAnswer) }
 
-/** 429 (and Gemini RESOURCE_EXHAUSTED). `retryAfter` is what the upstream asked for, if anything. */
+/** 429 (and Gemini RESOURCE_EXHAUSTED). `retryAfter` is what the upstream asked for, if anything;
+ * `exhausted` says no wait will help (OpenAI's `insufficient_quota`: no credit left). */
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...common,
-  retryAfter: Schema.optional(Schema.DurationFromMillis)
+  retryAfter: Schema.optional(Schema.DurationFromMillis),
+  exhausted: Schema.optional(Schema.Boolean)
 }) {
   override get message() {
     return `${this.provider}: rate limited`

@@ -1,7 +1,7 @@
 /**
  * A provider: one upstream built from its config, with one operation, `send`, that either answers
  * (2xx, or a 4xx that is the client's own problem) or fails with a typed ProviderError that moves the
- * chain on. Anthropic-format providers pass bytes through; openai/gemini go through a FormatAdapter.
+ * chain on. Anthropic-format providers pass bytes through; the others go through a FormatAdapter.
  */
 import { Context, Effect, Layer } from "effect"
 import type { ProviderConfig, Settings } from "./Config/Document.js"
@@ -27,7 +27,7 @@ export interface MakeOptions {
   readonly mapModel: ModelMapper
   /** the document's settings: stream gate timings (without them streams are not gated), cch stripping */
   readonly settings?: Settings | undefined
-  /** the translator for openai/gemini providers */
+  /** the translator for translated providers (openai, openai-responses, gemini) */
   readonly adapter?: FormatAdapter | undefined
 }
 

@@ -320,5 +320,6 @@ export const handle = Effect.gen(function*() {
   return Reply.toResponse(yield* respond(web))
 })
 
-/** Paths `serve` answers (the rest goes to the router): `/v1/*`, `/openai/*`, `/gemini/*`, each also under `/t/<token>`. */
-export const isProxyPath = (pathname: string): boolean => /^(?:\/t\/[^/]+)?\/(?:v1|openai|gemini)\//.test(pathname)
+/** Paths `serve` answers (the rest goes to the router): `/v1/*`, `/openai/*`, `/openai-responses/*`,
+ * `/gemini/*`, each also under `/t/<token>`. */
+export const isProxyPath = (pathname: string): boolean => /^(?:\/t\/[^/]+)?\/(?:v1|openai|openai-responses|gemini)\//.test(pathname)

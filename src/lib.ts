@@ -90,6 +90,7 @@ export {
 } from "./formats/Format.js"
 export { GeminiFormat } from "./formats/gemini/index.js"
 export { OpenAiFormat } from "./formats/openai/index.js"
+export { OpenAiResponsesFormat } from "./formats/responses/index.js"
 export { encodeEvent, encodeEvents, SseParser, type SseEvent } from "./formats/Sse.js"
 export { type StreamTranslator, toTransformStream, translateBody } from "./formats/StreamTranslator.js"
 

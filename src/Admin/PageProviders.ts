@@ -156,7 +156,7 @@ function providerForm(p) {
   var shown = state.doc;
   var isNew = p === null, v = p || { format: "anthropic" };
   var name = h("input", { value: v.name || "", required: true, autocomplete: "off" });
-  var format = h("select", {}, ["anthropic", "openai", "gemini"].map(function (f) { return h("option", { value: f, text: f, selected: v.format === f }); }));
+  var format = h("select", {}, ["anthropic", "openai", "openai-responses", "gemini"].map(function (f) { return h("option", { value: f, text: f, selected: v.format === f }); }));
   var baseUrl = h("input", { type: "url", value: v.baseUrl || "", placeholder: "https://api.anthropic.com", required: true, autocomplete: "off" });
   var apiKey = h("input", { type: "password", value: v.apiKey || "", autocomplete: "off", placeholder: "none: forward the caller's key" });
   var enabled = h("input", { type: "checkbox", checked: v.enabled !== false });
@@ -168,6 +168,9 @@ function providerForm(p) {
     return h("option", { value: f, text: f || "default", selected: (v.tokenField || "") === f });
   }));
   var echo = h("input", { type: "checkbox", checked: !!(v.reasoning && v.reasoning.echo) });
+  var summary = h("select", {}, ["", "auto", "concise", "detailed"].map(function (f) {
+    return h("option", { value: f, text: f || "none", selected: ((v.reasoning && v.reasoning.summary) || "") === f });
+  }));
   var models = mapEditor("Model map", "models", v.models, ["claude-*-haiku-*", "target-model"]);
   var headers = mapEditor("Extra headers", "headers", v.headers, ["header-name", "value or {apiKey}"]);
   var form = h("form", { class: "editor", novalidate: true, "aria-label": isNew ? "New provider" : "Edit " + v.name },
@@ -175,7 +178,8 @@ function providerForm(p) {
       field("API key", apiKey, "apiKey", isNew ? null : "Leave the masked value to keep the stored key.")),
     h("div", { class: "grid" }, numbers.map(function (e) { return field(humanize(e[0]), e[1], e[0]); }),
       field("Token field (openai)", tokenField, "tokenField")),
-    h("div", { class: "row" }, field("Enabled", enabled, "enabled"), field("Echo reasoning (openai)", echo, "reasoning")),
+    h("div", { class: "row" }, field("Enabled", enabled, "enabled"), field("Echo reasoning (openai)", echo, "reasoning"),
+      field("Reasoning summary (openai-responses)", summary, "reasoning")),
     models, headers, h("p", { class: "form-error error", role: "alert" }),
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: isNew ? "Add provider" : "Save " + v.name }),
       h("button", { type: "button", text: "Cancel", onclick: function () { state.adding = false; state.editing = null; renderProviders(); } })));
@@ -185,7 +189,10 @@ function providerForm(p) {
     if (apiKey.value.trim()) out.apiKey = apiKey.value.trim(); else delete out.apiKey;
     numbers.forEach(function (e) { if (e[1].value.trim() === "") delete out[e[0]]; else out[e[0]] = Number(e[1].value); });
     if (tokenField.value) out.tokenField = tokenField.value; else delete out.tokenField;
-    if (echo.checked) out.reasoning = { echo: true }; else delete out.reasoning;
+    var reasoning = {};
+    if (echo.checked) reasoning.echo = true;
+    if (summary.value) reasoning.summary = summary.value;
+    if (Object.keys(reasoning).length) out.reasoning = reasoning; else delete out.reasoning;
     var m = models.read(), hd = headers.read();
     if (m) out.models = m; else delete out.models;
     if (hd) out.headers = hd; else delete out.headers;

@@ -6,7 +6,7 @@
 import { Either, ParseResult, Schema } from "effect"
 import { isPrivateHost, normalizeHost } from "./PrivateHosts.js"
 
-export const Format = Schema.Literal("anthropic", "openai", "gemini")
+export const Format = Schema.Literal("anthropic", "openai", "openai-responses", "gemini")
 export type Format = typeof Format.Type
 
 /** An HTTP field name (RFC 9110 token): anything else cannot be sent, or splits the request. */
@@ -53,7 +53,11 @@ export const ProviderConfig = Schema.Struct({
   }),
   maxTokens: Schema.optional(Schema.Int.pipe(Schema.positive())),
   tokenField: Schema.optional(Schema.Literal("max_tokens", "max_completion_tokens")),
-  reasoning: Schema.optional(Schema.Struct({ echo: Schema.optional(Schema.Boolean) })),
+  /** openai: `echo` thinking as reasoning_content; openai-responses: reasoning `summary` to ask for */
+  reasoning: Schema.optional(Schema.Struct({
+    echo: Schema.optional(Schema.Boolean),
+    summary: Schema.optional(Schema.Literal("auto", "concise", "detailed"))
+  })),
   /** anthropic-beta policy: flags to strip ("*" for all) and flags to rename, before the provider sees them */
   betas: Schema.optional(Schema.Struct({
     strip: Schema.optional(Schema.Array(Schema.String)),

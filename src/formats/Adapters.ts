@@ -3,9 +3,11 @@ import type { Format } from "../Config/Document.js"
 import type { FormatAdapter } from "./Format.js"
 import { GeminiFormat } from "./gemini/index.js"
 import { OpenAiFormat } from "./openai/index.js"
+import { OpenAiResponsesFormat } from "./responses/index.js"
 
 const adapters: Partial<Record<Format, FormatAdapter>> = {
   openai: OpenAiFormat,
+  "openai-responses": OpenAiResponsesFormat,
   gemini: GeminiFormat
 }
 

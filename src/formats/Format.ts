@@ -1,5 +1,5 @@
 /**
- * The contract between the proxy and a format translator (openai, gemini). A translator is pure: it
+ * The contract between the proxy and a format translator (openai, openai-responses, gemini). A translator is pure: it
  * turns an Anthropic Messages request into one upstream HTTP request, and the upstream's answer back
  * into Anthropic's shapes. It never fetches, never retries and never decides about failover — the
  * provider chain does that from the HTTP status.
@@ -17,8 +17,12 @@ export interface TranslateProvider {
   readonly maxTokens?: number | undefined
   /** openai: which field carries the token limit (default "max_tokens") */
   readonly tokenField?: "max_tokens" | "max_completion_tokens" | undefined
-  /** openai: echo thinking back as `reasoning_content` (DeepSeek requires it on tool-call turns) */
-  readonly reasoning?: { readonly echo?: boolean | undefined } | undefined
+  /** openai: echo thinking back as `reasoning_content` (DeepSeek requires it on tool-call turns);
+   * openai-responses: ask for reasoning summaries (OpenAI wants a verified organisation for them) */
+  readonly reasoning?: {
+    readonly echo?: boolean | undefined
+    readonly summary?: "auto" | "concise" | "detailed" | undefined
+  } | undefined
 }
 
 export interface TranslateContext {
@@ -53,10 +57,12 @@ export interface Translation {
 export interface MappedError {
   readonly type: ErrorType
   readonly message: string
+  /** a 429 that waiting does not cure (no credit left): fail over without retrying */
+  readonly exhausted?: boolean
 }
 
 export interface FormatAdapter {
-  readonly format: "openai" | "gemini"
+  readonly format: "openai" | "openai-responses" | "gemini"
   readonly translate: (request: MessagesRequest, ctx: TranslateContext) => Translation
   /** An upstream error answer (non-2xx status and its body text) -> Anthropic error type and message. */
   readonly mapError: (status: number, bodyText: string, request: MessagesRequest) => MappedError

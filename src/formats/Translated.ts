@@ -1,12 +1,12 @@
 /**
- * Sending through a format translator (openai, gemini): translate the request, fetch, and turn the
+ * Sending through a format translator (openai, openai-responses, gemini): translate the request, fetch, and turn the
  * answer — JSON, SSE or an error — back into Anthropic's shapes. Garbage with a 2xx status is a
  * provider failure, never a 200 to the client.
  */
 import { Effect, Either } from "effect"
 import type { ProviderConfig } from "../Config/Document.js"
 import type { ModelMapper } from "../Config/Models.js"
-import { BadUpstreamResponse, type ProviderError } from "../Errors.js"
+import { BadUpstreamResponse, type ProviderError, RateLimited } from "../Errors.js"
 import { classify, fetchWithTimeout, invalidReply, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../Upstream.js"
 import { safeAnswerHeaders } from "../UpstreamHeaders.js"
 import * as UsageTap from "../UsageTap.js"
@@ -62,7 +62,9 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: For
           const mapped = adapter.mapError(response.status, text, json)
           const anthropicBody = JSON.stringify(errorBody(mapped.type, mapped.message))
           const error = classify(config.name, response.status, response.headers, anthropicBody)
-          if (error !== undefined) return Effect.fail(error)
+          if (error !== undefined) {
+            return Effect.fail(error._tag === "RateLimited" && mapped.exhausted === true ? new RateLimited({ ...error, exhausted: true }) : error)
+          }
           const headers = new Headers(safeAnswerHeaders(response.headers))
           headers.set("content-type", "application/json")
           return Effect.succeed({ status: response.status, headers, body: anthropicBody })

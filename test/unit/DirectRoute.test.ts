@@ -11,6 +11,12 @@ describe("direct routes", () => {
     })
     expect(DirectRoute.parse("/gemini/generativelanguage.googleapis.com/v1/messages")).toMatchObject({ basePath: "", path: "/v1/messages" })
     expect(DirectRoute.parse("/v1/messages")).toBeUndefined()
+    expect(DirectRoute.parse("/openai-responses/api.openai.com/v1/v1/messages")).toEqual({
+      format: "openai-responses",
+      host: "api.openai.com",
+      basePath: "/v1",
+      path: "/v1/messages"
+    })
   })
 
   const guard = { enabled: true, hosts: ["api.groq.com", "127.0.0.1", "10.0.0.5"], allowPrivate: false }

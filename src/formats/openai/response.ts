@@ -202,5 +202,6 @@ export const overflowError = (error: Json, message: string, request: MessagesReq
 
 export const mapChatError = (status: number, bodyText: string, request: MessagesRequest): MappedError => {
   const { error, message } = errorParts(bodyText)
-  return overflowError(error, message, request) ?? { type: errorTypeForStatus(status), message }
+  const exhausted = status === 429 && (error["code"] === "insufficient_quota" || error["type"] === "insufficient_quota")
+  return overflowError(error, message, request) ?? { type: errorTypeForStatus(status), message, ...(exhausted ? { exhausted } : {}) }
 }

@@ -13,7 +13,7 @@ const INVALID_CHARS = /[^A-Za-z0-9_-]/g
 const SIDE = 27
 
 /** FNV-1a, 32 bit: tiny, synchronous (Web Crypto digests are async) and stable everywhere. */
-const fnv1a = (s: string): string => {
+export const fnv1a = (s: string): string => {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i)

@@ -1,0 +1,99 @@
+// The fake upstream's OpenAI Responses API (`POST .../responses`): the agent of fake-upstream.mjs
+// behind the Responses wire, as strict as the real API on the traps a translator can fall into.
+// Streams use the real event grammar: reasoning (a summary when asked, encrypted content when
+// `include` asks), text, a function call whose arguments come again whole in the done events, usage.
+import { randomUUID } from "node:crypto"
+
+const sse = (type, seq, data) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, ...data })}\n\n`
+
+/** A 400 as OpenAI words it. */
+const invalid = (res, message, code = null, param = null) => {
+  res.writeHead(400, { "content-type": "application/json" })
+  res.end(JSON.stringify({ error: { message, type: "invalid_request_error", param, code } }))
+}
+
+/** Why the real API would refuse this body, or undefined. */
+const refusal = (body, issued) => {
+  if (body.store !== false) return ["this fake serves stateless requests only: store must be false", null, "store"]
+  if (typeof body.max_output_tokens === "number" && body.max_output_tokens < 16) {
+    return [`Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${body.max_output_tokens} instead.`, "integer_below_min_value", "max_output_tokens"]
+  }
+  for (const tool of body.tools ?? []) {
+    if (tool.type === "function" && (typeof tool.name !== "string" || tool.name.length > 64)) return ["Invalid 'tools[].name': string too long.", "string_above_max_length", "tools"]
+  }
+  for (const [i, item] of (body.input ?? []).entries()) {
+    if (item.type === "function_call" && item.id !== undefined && !String(item.id).startsWith("fc")) {
+      return [`Invalid 'input[${i}].id': '${item.id}'. Expected an ID that begins with 'fc'.`, "invalid_value", `input[${i}].id`]
+    }
+    if ((item.type === "function_call" || item.type === "function_call_output") && String(item.call_id).length > 64) {
+      return [`Invalid 'input[${i}].call_id': string too long.`, "string_above_max_length", `input[${i}].call_id`]
+    }
+    if (item.type === "reasoning" && !issued.has(item.encrypted_content)) {
+      return ["The encrypted content for item could not be verified.", "invalid_encrypted_content", null]
+    }
+  }
+  return undefined
+}
+
+export const responsesAgent = (body, res, { agentDecision, issued }) => {
+  const problem = refusal(body, issued)
+  if (problem !== undefined) return invalid(res, ...problem)
+  const input = body.input ?? []
+  const lastOutput = [...input].reverse().find((i) => i.type === "function_call_output" || (i.type === "message" && i.role === "user"))
+  const toolOutput = lastOutput?.type === "function_call_output"
+    ? typeof lastOutput.output === "string" ? lastOutput.output : (lastOutput.output ?? []).map((p) => p.text ?? "").join("")
+    : ""
+  const d = agentDecision(body.tools, lastOutput?.type === "function_call_output", toolOutput)
+  const id = `resp_fake${Date.now()}`
+  const reasoningAsked = body.reasoning !== undefined
+  const encrypted = reasoningAsked && (body.include ?? []).includes("reasoning.encrypted_content") ? `enc_${randomUUID()}` : undefined
+  if (encrypted !== undefined) issued.add(encrypted)
+  const summary = reasoningAsked && body.reasoning.summary !== undefined ? ["Deciding what to run."] : []
+  const output = []
+  if (reasoningAsked) output.push({ id: `rs_${randomUUID().replace(/-/g, "")}`, type: "reasoning", summary: summary.map((text) => ({ type: "summary_text", text })), ...(encrypted ? { encrypted_content: encrypted } : {}) })
+  const text = d.kind === "tool" ? "Running it." : d.text
+  output.push({ id: `msg_${randomUUID().replace(/-/g, "")}`, type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] })
+  if (d.kind === "tool") {
+    output.push({ id: `fc_${randomUUID().replace(/-/g, "")}`, type: "function_call", status: "completed", call_id: `call_${randomUUID().replace(/-/g, "").slice(0, 24)}`, name: d.name, arguments: JSON.stringify(d.input) })
+  }
+  const usage = { input_tokens: 150, input_tokens_details: { cached_tokens: 50 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 10 }, total_tokens: 180 }
+  const response = { id, object: "response", created_at: Math.floor(Date.now() / 1000), status: "completed", model: body.model, output, usage, error: null, incomplete_details: null }
+  if (body.stream !== true) {
+    res.writeHead(200, { "content-type": "application/json" })
+    res.end(JSON.stringify(response))
+    return
+  }
+  let seq = 0
+  const ev = (type, data) => sse(type, seq++, data)
+  const started = { ...response, status: "in_progress", output: [], usage: null }
+  let out = ev("response.created", { response: started }) + ev("response.in_progress", { response: started })
+  output.forEach((item, index) => {
+    if (item.type === "reasoning") {
+      out += ev("response.output_item.added", { output_index: index, item: { id: item.id, type: "reasoning", summary: [] } })
+      item.summary.forEach((part, s) => {
+        out += ev("response.reasoning_summary_part.added", { item_id: item.id, output_index: index, summary_index: s, part: { type: "summary_text", text: "" } })
+        out += ev("response.reasoning_summary_text.delta", { item_id: item.id, output_index: index, summary_index: s, delta: part.text })
+        out += ev("response.reasoning_summary_text.done", { item_id: item.id, output_index: index, summary_index: s, text: part.text })
+        out += ev("response.reasoning_summary_part.done", { item_id: item.id, output_index: index, summary_index: s, part })
+      })
+    } else if (item.type === "message") {
+      const t = item.content[0].text
+      out += ev("response.output_item.added", { output_index: index, item: { ...item, status: "in_progress", content: [] } })
+      out += ev("response.content_part.added", { item_id: item.id, output_index: index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } })
+      for (let i = 0; i < t.length; i += 8) out += ev("response.output_text.delta", { item_id: item.id, output_index: index, content_index: 0, delta: t.slice(i, i + 8), logprobs: [] })
+      out += ev("response.output_text.done", { item_id: item.id, output_index: index, content_index: 0, text: t, logprobs: [] })
+      out += ev("response.content_part.done", { item_id: item.id, output_index: index, content_index: 0, part: item.content[0] })
+    } else {
+      out += ev("response.output_item.added", { output_index: index, item: { ...item, status: "in_progress", arguments: "" } })
+      const args = item.arguments
+      for (let i = 0; i < args.length; i += 12) out += ev("response.function_call_arguments.delta", { item_id: item.id, output_index: index, delta: args.slice(i, i + 12) })
+      // Like the real API: the arguments again, whole, here and in output_item.done.
+      out += ev("response.function_call_arguments.done", { item_id: item.id, output_index: index, arguments: args })
+    }
+    out += ev("response.output_item.done", { output_index: index, item })
+  })
+  // Like the real API, the output of the final event may be left out: clients build it from the events.
+  out += ev("response.completed", { response: { ...response, output: [] } })
+  res.writeHead(200, { "content-type": "text/event-stream" })
+  res.end(out)
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "@effect/vitest"
+import fc from "fast-check"
+import { checkAnthropicStream } from "../AnthropicGrammar.js"
+import { Events, runStream, usageOf } from "./helpers.js"
+
+const enc = new TextEncoder()
+const crlf = (s: string) => s.replace(/\n/g, "\r\n")
+
+/** Streams with multi-byte characters in every kind of delta, LF and CRLF endings, comments. */
+const scenarios: ReadonlyArray<string> = [
+  new Events().created()
+    .reasoning(0, "rs_1", ["r\u00e9fl\u00e9chir \u{1F914}", "\u65e5\u672c"], "gAAAA+/=")
+    .message(1, "msg_1", "caf\u00e9 \u{1F600} done")
+    .call(2, "fc_1", "call_1", "Write", "{\"t\":\"\u00e9\u{1F680}\"}")
+    .call(3, "fc_2", "call_2", "Read", "{\"p\":\"/tmp/\u{1F4C1}\"}")
+    .completed(usageOf(120, 30, 100)).text(),
+  crlf(`: keepalive\n\n${new Events().created().message(0, "msg_1", "\u00e9\u00e9 partial").ev("response.failed", { response: { status: "failed", error: { code: "server_error", message: "trop \u00e9lev\u00e9" } } }).text()}`),
+  crlf(new Events().created().message(0, "msg_1", "cut \u{1F600}").text())
+]
+
+const run = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => {
+  const points = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b)
+  const parts: Array<Uint8Array> = []
+  let prev = 0
+  for (const c of points) {
+    parts.push(bytes.slice(prev, c))
+    prev = c
+  }
+  parts.push(bytes.slice(prev))
+  return runStream(parts)
+}
+
+/** Byte offsets inside a CRLF pair or a multi-byte UTF-8 character. */
+const tricky = (bytes: Uint8Array): Array<number> => {
+  const out: Array<number> = []
+  for (let i = 1; i < bytes.length; i++) {
+    const b = bytes[i] ?? 0
+    if ((bytes[i - 1] === 13 && b === 10) || (b & 0xc0) === 0x80) out.push(i)
+  }
+  return out
+}
+
+describe("Responses stream: re-chunking", () => {
+  it("gives the same Anthropic stream for any upstream chunk boundaries", async () => {
+    for (const scenario of scenarios) {
+      const bytes = enc.encode(scenario)
+      const reference = await run(bytes, [])
+      checkAnthropicStream(reference)
+      const hard = tricky(bytes)
+      expect(hard.length).toBeGreaterThan(5)
+      for (const c of hard) expect(await run(bytes, [c])).toBe(reference)
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }),
+          fc.subarray(hard, { maxLength: Math.min(10, hard.length) }),
+          async (cuts, forced) => {
+            expect(await run(bytes, [...cuts, ...forced])).toBe(reference)
+          }
+        ),
+        { numRuns: 100 }
+      )
+      expect(await run(bytes, Array.from({ length: bytes.length }, (_, i) => i))).toBe(reference)
+    }
+  })
+})
