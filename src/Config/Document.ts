@@ -210,13 +210,46 @@ export const validate = (
 ): Either.Either<ConfigDocument, ReadonlyArray<ConfigIssue>> =>
   Either.flatMap(
     Either.mapLeft(decode(input), (error) =>
-      ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ path: i.path, message: i.message }))
+      tidyIssues(ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ path: i.path, message: i.message })))
     ),
     (doc) => {
       const issues = crossFieldIssues(doc, options)
       return issues.length === 0 ? Either.right(doc) : Either.left(issues)
     }
   )
+
+const isPrefix = (prefix: ReadonlyArray<PropertyKey>, path: ReadonlyArray<PropertyKey>) =>
+  prefix.length <= path.length && prefix.every((k, i) => k === path[i])
+
+/**
+ * One issue per problem. An optional field's union says "Expected undefined" beside the real issue
+ * at or below it, and a literal union says "Expected a, actual x" once per member: those become one
+ * "Expected a | b | c, actual x".
+ */
+const tidyIssues = (issues: ReadonlyArray<ConfigIssue>): ReadonlyArray<ConfigIssue> => {
+  const useful = issues.filter((i) =>
+    !(i.message.startsWith("Expected undefined,") && issues.some((o) => o !== i && !o.message.startsWith("Expected undefined,") && isPrefix(i.path, o.path)))
+  )
+  const out: Array<ConfigIssue> = []
+  const literals = new Map<string, { issue: ConfigIssue; expected: Array<string>; actual: string }>()
+  for (const issue of useful) {
+    const m = /^Expected (.+), actual (.+)$/s.exec(issue.message)
+    const key = JSON.stringify(issue.path.map(String))
+    const seen = m === null ? undefined : literals.get(key)
+    if (m !== null && seen !== undefined && seen.actual === m[2]) {
+      seen.expected.push(m[1]!)
+      continue
+    }
+    if (m !== null) literals.set(key, { issue, expected: [m[1]!], actual: m[2]! })
+    out.push(issue)
+  }
+  return out.map((issue) => {
+    const merged = literals.get(JSON.stringify(issue.path.map(String)))
+    return merged !== undefined && merged.issue === issue && merged.expected.length > 1
+      ? { path: issue.path, message: `Expected ${merged.expected.join(" | ")}, actual ${merged.actual}` }
+      : issue
+  })
+}
 
 /** The document used while KV holds none: the caller's own credential, straight to Anthropic. */
 export const defaultDocument = (primaryBaseUrl: string | undefined): ConfigDocument =>

@@ -26,6 +26,19 @@ describe("config validation", () => {
     const r = validate({ providers: [{ name: "o", format: "openai", baseUrl: "https://api.openai.com/v1" }], accessTokens: [{ token: "t".repeat(20) }] }, { allowPrivateUpstreams: false })
     expect(Either.isLeft(r) && r.left.map((i) => i.path.join("."))).toEqual(["providers.0.apiKey"])
   })
+
+  it("knows the openai-responses format: an apiKey is needed, and reasoning.summary takes OpenAI's values only", () => {
+    const provider = { name: "gpt", format: "openai-responses", baseUrl: "https://api.openai.com/v1" }
+    const tokens = [{ token: "t".repeat(20) }]
+    const missing = validate({ providers: [provider], accessTokens: tokens }, { allowPrivateUpstreams: false })
+    expect(Either.isLeft(missing) && missing.left.map((i) => i.path.join("."))).toEqual(["providers.0.apiKey"])
+    const ok = validate({ providers: [{ ...provider, apiKey: "sk-x", reasoning: { summary: "auto" } }], accessTokens: tokens }, { allowPrivateUpstreams: false })
+    expect(Either.getOrThrow(ok).providers[0]).toMatchObject({ format: "openai-responses", reasoning: { summary: "auto" } })
+    const bad = validate({ providers: [{ ...provider, apiKey: "sk-x", reasoning: { summary: "everything" } }], accessTokens: tokens }, { allowPrivateUpstreams: false })
+    expect(Either.isLeft(bad) && bad.left).toEqual([
+      { path: ["providers", 0, "reasoning", "summary"], message: "Expected \"auto\" | \"concise\" | \"detailed\", actual \"everything\"" }
+    ])
+  })
 })
 
 describe("masking", () => {
