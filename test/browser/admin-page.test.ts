@@ -303,6 +303,23 @@ describe("the admin page in Chromium", () => {
     }
   })
 
+  it("adds an OpenAI Responses API provider with a reasoning summary", async () => {
+    const before = await storedNames()
+    await page.getByRole("button", { name: "Add provider" }).click()
+    const form = page.getByRole("form", { name: "New provider" })
+    await form.getByLabel("Name").fill("gpt")
+    await form.getByLabel("Format").selectOption("openai-responses")
+    await form.getByLabel("Base URL").fill(`${fakeUrl}/agent/openai-responses/v1`)
+    await form.getByLabel("API key").fill("sk-fake-responses-key-01")
+    await form.getByLabel("Reasoning summary (openai-responses)").selectOption("auto")
+    await form.getByRole("button", { name: "Add provider" }).click()
+    await poll(() => storedNames()).toEqual([...before, "gpt"])
+    const stored = (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "gpt")
+    expect(stored).toMatchObject({ format: "openai-responses", reasoning: { summary: "auto" }, apiKey: "sk-\u2026y-01" })
+    await admin("DELETE", "/providers/gpt")
+    await poll(() => storedNames()).toEqual(before)
+  })
+
   it("is readable at phone width, and the admin token never went into a URL", async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await page.reload()
