@@ -9,11 +9,17 @@
 //                      The Responses API one (fake-responses.mjs) also reasons, and refuses what the
 //                      real API refuses (store, call ids, reasoning it did not issue, ...).
 //   /strict/...        the anthropic agent, but a 400 "Invalid signature" for unsigned thinking blocks.
+//   /bedrock/<region>/model/<id>/...  /vertex/v1/projects/...  /google/token  /google/service-account.json
+//                      the agent on AWS Bedrock and Google Vertex AI, checking signatures and tokens
+//                      (fake-clouds.mjs).
 //   /fail/<status>/... answers that status with an Anthropic-shaped error body (`?retry_after=s`).
+//
+//   POST /__eventstream  Bedrock event-stream frames (base64) for scripted steps.
 //
 // Usage: node scripts/fake-upstream.mjs [--port 9100]
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
+import { bedrock, chunkFrame, exceptionFrame, googleToken, serviceAccountJson, vertex } from "./fake-clouds.mjs"
 import { responsesAgent } from "./fake-responses.mjs"
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -171,6 +177,13 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
         res.writeHead(204).end()
         return
       }
+      if (parts[0] === "__eventstream" && req.method === "POST") {
+        // Bedrock event-stream frames for scripted steps: [{event}] or [{exception: [name, message]}] -> base64 each
+        const items = JSON.parse(raw.toString("utf8"))
+        const frames = items.map((i) => Buffer.from(i.exception ? exceptionFrame(i.exception[0], i.exception[1]) : chunkFrame(i.event)).toString("base64"))
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(frames))
+        return
+      }
       if (parts[0] === "__calls") {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(calls.get(parts[1]) ?? []))
         return
@@ -212,6 +225,14 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
           return
         }
         return anthropicAgent(body, res)
+      }
+      if (parts[0] === "bedrock" || parts[0] === "vertex" || parts[0] === "google") {
+        const base = `http://${req.headers.host}`
+        const cloud = { decide: anthropicView, record: (id) => record(id), base }
+        if (parts[0] === "bedrock") return await bedrock(req, res, url, raw, cloud)
+        if (parts[0] === "vertex") return vertex(req, res, url, raw, cloud)
+        if (parts[1] === "service-account.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(serviceAccountJson(base)))
+        if (parts[1] === "token") return googleToken(req, res, url, raw, cloud)
       }
       if (parts[0] === "agent") {
         record(`agent-${parts[1]}`)

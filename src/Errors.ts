@@ -27,13 +27,14 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   }
 }
 
-/** 401/403: a bad or missing credential. */
+/** 401/403: a bad or missing credential. `reason` says what was wrong with it, when known (never the secret). */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   ...common,
-  status: Schema.Number
+  status: Schema.Number,
+  reason: Schema.optional(Schema.String)
 }) {
   override get message() {
-    return `${this.provider}: unauthorized (${this.status})`
+    return `${this.provider}: unauthorized (${this.status})${this.reason === undefined ? "" : `: ${this.reason}`}`
   }
 }
 

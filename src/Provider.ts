@@ -1,13 +1,15 @@
 /**
  * A provider: one upstream built from its config, with one operation, `send`, that either answers
  * (2xx, or a 4xx that is the client's own problem) or fails with a typed ProviderError that moves the
- * chain on. Anthropic-format providers pass bytes through; the others go through a FormatAdapter.
+ * chain on. Anthropic-format providers pass bytes through; Bedrock and Vertex take the Anthropic body
+ * with their own auth (formats/cloud); the others go through a FormatAdapter.
  */
 import { Context, Effect, Layer } from "effect"
-import type { ProviderConfig, Settings } from "./Config/Document.js"
+import { isCloudFormat, type ProviderConfig, type Settings } from "./Config/Document.js"
 import type { ModelMapper } from "./Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "./Errors.js"
 import * as Passthrough from "./formats/anthropic/Passthrough.js"
+import * as Cloud from "./formats/cloud/Cloud.js"
 import type { FormatAdapter } from "./formats/Format.js"
 import * as Translated from "./formats/Translated.js"
 import * as StreamGate from "./StreamGate.js"
@@ -34,6 +36,8 @@ export interface MakeOptions {
 export const make = (config: ProviderConfig, options: MakeOptions): Provider["Type"] => {
   const send = config.format === "anthropic"
     ? Passthrough.send(config, options.mapModel, options.settings)
+    : isCloudFormat(config.format)
+    ? Cloud.send(config, options.mapModel, options.settings)
     : options.adapter !== undefined
     ? Translated.send(config, options.mapModel, options.adapter)
     : () => Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `no translator for ${config.format}` }))

@@ -6,7 +6,7 @@
 import { HttpServerRequest } from "@effect/platform"
 import { Duration, Effect, Either, Fiber, Option, Runtime } from "effect"
 import * as Chain from "./Chain.js"
-import { type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
+import { isCloudFormat, type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
 import { mask } from "./Config/Masking.js"
 import { compileModels, type ModelMapper } from "./Config/Models.js"
 import { ConfigStore, type Snapshot } from "./Config/Store.js"
@@ -71,8 +71,10 @@ const chainFor = (snapshot: Snapshot, route: Route, caller: Caller) => {
     const c = p.config
     if (!c.enabled || caller.skip.has(c.name)) continue
     if (usesStoredCredential(c) ? !caller.validToken : !caller.clientCredential) continue
-    // Token counting and the rest of the API exist only in Anthropic's own format.
-    if (route !== "messages" && c.format !== "anthropic") continue
+    // Token counting exists in Anthropic's own format and on the clouds serving Claude; the rest of
+    // the API only in Anthropic's.
+    if (route === "other" && c.format !== "anthropic") continue
+    if (route === "count_tokens" && c.format !== "anthropic" && !isCloudFormat(c.format)) continue
     chain.push(providerFor(c, p.mapModel, snapshot.document.settings))
     // Anything but a Messages call goes to the first client-credential provider only.
     if (route === "other") break

@@ -67,8 +67,8 @@ function providerCard(p, i, n) {
     h("label", { class: "check" }, toggle, " Enabled"));
   var models = p.models ? Object.keys(p.models).map(function (k) { return k + " \u2192 " + p.models[k]; }).join(", ") : "unchanged";
   var meta = h("dl", { class: "meta" },
-    h("dt", { text: "Base URL" }), h("dd", {}, h("code", { text: p.baseUrl })),
-    h("dt", { text: "Credential" }), h("dd", { text: p.apiKey ? "stored key " + p.apiKey : "the caller's own (x-api-key / authorization)" }),
+    h("dt", { text: "Base URL" }), h("dd", {}, p.baseUrl ? h("code", { text: p.baseUrl }) : "the " + p.format + " endpoint of region " + p.region),
+    h("dt", { text: "Credential" }), h("dd", { text: credentialText(p) }),
     h("dt", { text: "Models" }), h("dd", { text: models }),
     h("dt", { text: "Health" }), h("dd", { class: "health-detail" }, healthText(hl)));
   var actions = h("div", { class: "actions" },
@@ -151,13 +151,51 @@ function mapEditor(title, path, map, placeholders) {
   return box;
 }
 
+function credentialText(p) {
+  if (p.aws) return "AWS access key " + p.aws.accessKeyId + (p.aws.sessionToken ? " with a session token" : "");
+  if (p.serviceAccount) return "service account " + p.serviceAccount.client_email;
+  return p.apiKey ? "stored key " + p.apiKey : "the caller's own (x-api-key / authorization)";
+}
+
+// Bedrock and Vertex fields: region, project, AWS credentials, the service-account JSON.
+function cloudFields(v) {
+  var aws = v.aws || {};
+  var inputs = {
+    region: h("input", { value: v.region || "", placeholder: "us-east-1, us-east5, global", autocomplete: "off" }),
+    project: h("input", { value: v.project || "", placeholder: "my-gcp-project", autocomplete: "off" }),
+    accessKeyId: h("input", { value: aws.accessKeyId || "", autocomplete: "off", placeholder: "AKIA…" }),
+    secretAccessKey: h("input", { type: "password", value: aws.secretAccessKey || "", autocomplete: "off" }),
+    sessionToken: h("input", { type: "password", value: aws.sessionToken || "", autocomplete: "off", placeholder: "only for temporary credentials" }),
+    serviceAccount: h("textarea", { rows: 3, spellcheck: false, placeholder: "the service-account key JSON, as Google issues it", text: v.serviceAccount ? JSON.stringify(v.serviceAccount, null, 2) : "" })
+  };
+  var box = h("fieldset", { class: "cloud" }, h("legend", { text: "Bedrock and Vertex" }),
+    h("div", { class: "grid" }, field("Region (bedrock, vertex)", inputs.region, "region"), field("Project (vertex)", inputs.project, "project"),
+      field("AWS access key id (bedrock)", inputs.accessKeyId, "aws.accessKeyId"), field("AWS secret access key (bedrock)", inputs.secretAccessKey, "aws.secretAccessKey"),
+      field("AWS session token (bedrock)", inputs.sessionToken, "aws.sessionToken")),
+    field("Service account key JSON (vertex)", inputs.serviceAccount, "serviceAccount", "Leave the masked private_key to keep the stored key."));
+  // Writes the fields into out; throws with an issue when the JSON does not parse.
+  box.apply = function (out) {
+    var text = function (k) { return inputs[k].value.trim(); };
+    ["region", "project"].forEach(function (k) { if (text(k)) out[k] = text(k); else delete out[k]; });
+    if (text("accessKeyId") || text("secretAccessKey")) {
+      out.aws = { accessKeyId: text("accessKeyId"), secretAccessKey: text("secretAccessKey") };
+      if (text("sessionToken")) out.aws.sessionToken = text("sessionToken");
+    } else delete out.aws;
+    if (text("serviceAccount")) {
+      try { out.serviceAccount = JSON.parse(text("serviceAccount")); }
+      catch (e) { throw { body: { issues: [{ path: "serviceAccount", message: "is not JSON: paste the key file as Google issued it" }] } }; }
+    } else delete out.serviceAccount;
+  };
+  return box;
+}
+
 function providerForm(p) {
   // The version this form was opened on: saving applies only to it, or asks (PageConflict).
   var shown = state.doc;
   var isNew = p === null, v = p || { format: "anthropic" };
   var name = h("input", { value: v.name || "", required: true, autocomplete: "off" });
-  var format = h("select", {}, ["anthropic", "openai", "openai-responses", "gemini"].map(function (f) { return h("option", { value: f, text: f, selected: v.format === f }); }));
-  var baseUrl = h("input", { type: "url", value: v.baseUrl || "", placeholder: "https://api.anthropic.com", required: true, autocomplete: "off" });
+  var format = h("select", {}, ["anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex"].map(function (f) { return h("option", { value: f, text: f, selected: v.format === f }); }));
+  var baseUrl = h("input", { type: "url", value: v.baseUrl || "", placeholder: "https://api.anthropic.com (bedrock, vertex: from the region)", autocomplete: "off" });
   var apiKey = h("input", { type: "password", value: v.apiKey || "", autocomplete: "off", placeholder: "none: forward the caller's key" });
   var enabled = h("input", { type: "checkbox", checked: v.enabled !== false });
   var defaults = { retries: "1", timeoutMs: "60000", nonStreamingTimeoutMs: "900000", maxTokens: "no limit" };
@@ -173,6 +211,7 @@ function providerForm(p) {
   }));
   var models = mapEditor("Model map", "models", v.models, ["claude-*-haiku-*", "target-model"]);
   var headers = mapEditor("Extra headers", "headers", v.headers, ["header-name", "value or {apiKey}"]);
+  var cloud = cloudFields(v);
   var form = h("form", { class: "editor", novalidate: true, "aria-label": isNew ? "New provider" : "Edit " + v.name },
     h("div", { class: "grid" }, field("Name", name, "name"), field("Format", format, "format"), field("Base URL", baseUrl, "baseUrl"),
       field("API key", apiKey, "apiKey", isNew ? null : "Leave the masked value to keep the stored key.")),
@@ -180,12 +219,13 @@ function providerForm(p) {
       field("Token field (openai)", tokenField, "tokenField")),
     h("div", { class: "row" }, field("Enabled", enabled, "enabled"), field("Echo reasoning (openai)", echo, "reasoning"),
       field("Reasoning summary (openai-responses)", summary, "reasoning")),
-    models, headers, h("p", { class: "form-error error", role: "alert" }),
+    models, headers, cloud, h("p", { class: "form-error error", role: "alert" }),
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: isNew ? "Add provider" : "Save " + v.name }),
       h("button", { type: "button", text: "Cancel", onclick: function () { state.adding = false; state.editing = null; renderProviders(); } })));
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     var out = Object.assign({}, v, { name: name.value.trim(), format: format.value, baseUrl: baseUrl.value.trim(), enabled: enabled.checked });
+    if (!out.baseUrl) delete out.baseUrl;
     if (apiKey.value.trim()) out.apiKey = apiKey.value.trim(); else delete out.apiKey;
     numbers.forEach(function (e) { if (e[1].value.trim() === "") delete out[e[0]]; else out[e[0]] = Number(e[1].value); });
     if (tokenField.value) out.tokenField = tokenField.value; else delete out.tokenField;
@@ -197,6 +237,7 @@ function providerForm(p) {
     if (m) out.models = m; else delete out.models;
     if (hd) out.headers = hd; else delete out.headers;
     var index = isNew ? state.doc.providers.length : names().indexOf(v.name);
+    try { cloud.apply(out); } catch (e) { showIssues(form, e, ""); return; }
     if (!form.querySelector(".conflict")) form.appendChild(conflictBox("this provider"));
     try {
       // Made from the version the page showed: If-Match, and a conflict is asked about.

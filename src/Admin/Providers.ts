@@ -6,6 +6,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import type { ConfigDocumentEncoded } from "../Config/Document.js"
 import { isMasked, mask } from "../Config/Masking.js"
+import { getSecret, mapSecrets } from "../Config/ProviderSecrets.js"
 import { Health } from "../Health/Health.js"
 import { AdminApi, Conflict, EnabledInput, NotFound, ProviderInput, ProviderTestInput, Reorder } from "./Api.js"
 import { answerEtag, decodeBody, invalid, masked, readCurrent, update } from "./Edit.js"
@@ -32,12 +33,12 @@ const nameTaken = (document: ConfigDocumentEncoded, name: string, except: number
     ? Effect.fail(Conflict.of(`a provider named "${name}" exists`))
     : Effect.void
 
-/** A key sent back exactly as it was read means "keep the stored key", even when the provider is renamed. */
+/** A secret sent back exactly as it was read means "keep the stored one", even when the provider is renamed. */
 const keepMaskedKey = (incoming: ProviderEncoded, previous: ProviderEncoded): ProviderEncoded =>
-  incoming.apiKey !== undefined && isMasked(incoming.apiKey) && previous.apiKey !== undefined &&
-    mask(previous.apiKey) === incoming.apiKey
-    ? { ...incoming, apiKey: previous.apiKey }
-    : incoming
+  mapSecrets(incoming, (value, path) => {
+    const kept = getSecret(previous, path)
+    return isMasked(value) && kept !== undefined && mask(kept) === value ? kept : value
+  })
 
 const withProviders = (document: ConfigDocumentEncoded, providers: ReadonlyArray<ProviderEncoded>) => ({
   ...document,

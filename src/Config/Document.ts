@@ -6,8 +6,12 @@
 import { Either, ParseResult, Schema } from "effect"
 import { isPrivateHost, normalizeHost } from "./PrivateHosts.js"
 
-export const Format = Schema.Literal("anthropic", "openai", "openai-responses", "gemini")
+export const Format = Schema.Literal("anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex")
 export type Format = typeof Format.Type
+
+/** The same Claude on a cloud: the Anthropic body, the cloud's own auth and endpoints. */
+export type CloudFormat = "bedrock" | "vertex"
+export const isCloudFormat = (format: Format): format is CloudFormat => format === "bedrock" || format === "vertex"
 
 /** An HTTP field name (RFC 9110 token): anything else cannot be sent, or splits the request. */
 const HeaderName = Schema.String.pipe(Schema.pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
@@ -32,12 +36,54 @@ const HttpUrl = Schema.String.pipe(
   })
 )
 
+/** A cloud region: it becomes part of a host name. */
+const Region = Schema.String.pipe(Schema.pattern(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, {
+  message: () => "must be a region name like us-east-1, us-east5 or global"
+}))
+
+/** AWS credentials for SigV4 (an IAM user's key, or temporary credentials with their session token). */
+export const AwsCredentials = Schema.Struct({
+  accessKeyId: HeaderSafe.pipe(Schema.pattern(/^[A-Z0-9]{16,128}$/, { message: () => "must be an AWS access key id (AKIA…/ASIA…)" })),
+  secretAccessKey: Schema.String.pipe(Schema.minLength(1)),
+  sessionToken: Schema.optional(HeaderSafe.pipe(Schema.minLength(1)))
+}).annotations({ identifier: "AwsCredentials" })
+
+/** PKCS#8 PEM, as Google puts it in a service-account key (environment variables often hold it with
+ * literal `\n`, which is accepted). */
+const PemPrivateKey = Schema.String.pipe(Schema.filter((s) =>
+  /-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(s.replace(/\\n/g, "\n"))
+    ? undefined
+    : "must be the PKCS#8 PEM private key of the service-account key (-----BEGIN PRIVATE KEY----- …)"
+))
+
+/** A Google service-account key, the JSON as Google issues it. */
+export const ServiceAccount = Schema.Struct(
+  {
+    client_email: Schema.String.pipe(Schema.pattern(/^[^@\s]+@[^@\s]+$/, { message: () => "must be the service account's email" })),
+    private_key: PemPrivateKey,
+    token_uri: Schema.optional(HttpUrl),
+    private_key_id: Schema.optional(Schema.String),
+    project_id: Schema.optional(Schema.String)
+  },
+  // Google's other fields (type, client_id, auth_uri, ...) are strings, kept as they are.
+  Schema.Record({ key: Schema.String, value: Schema.String })
+).annotations({ identifier: "ServiceAccount" })
+
 export const ProviderConfig = Schema.Struct({
   name: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     message: () => "must be 1-64 letters, digits, '.', '_' or '-'"
   })),
   format: Format,
-  baseUrl: HttpUrl,
+  /** required but for bedrock and vertex, whose endpoint follows from the region */
+  baseUrl: Schema.optional(HttpUrl),
+  /** bedrock, vertex: the cloud region (`global` for Vertex's global endpoint) */
+  region: Schema.optional(Region),
+  /** vertex: the Google Cloud project id */
+  project: Schema.optional(Schema.String.pipe(Schema.pattern(/^[a-z][a-z0-9.:-]{3,61}[a-z0-9]$/, { message: () => "must be a Google Cloud project id" }))),
+  /** bedrock: SigV4 credentials (or a Bedrock API key in `apiKey`) */
+  aws: Schema.optional(AwsCredentials),
+  /** vertex: the service-account key that signs for access tokens */
+  serviceAccount: Schema.optional(ServiceAccount),
   /** stored key; without one an anthropic-format provider forwards the caller's own credential */
   apiKey: Schema.optional(HeaderSafe.pipe(Schema.minLength(1))),
   /** model map: exact key first, then `*` globs in document order; no match keeps the model */
@@ -148,6 +194,15 @@ export interface ValidationOptions {
   readonly allowPrivateUpstreams: boolean
 }
 
+/** Where a provider's requests go: its baseUrl, or for bedrock and vertex the region's endpoint. */
+export const baseUrlOf = (p: Pick<ProviderConfig, "format" | "baseUrl" | "region">): string => {
+  if (p.baseUrl !== undefined) return p.baseUrl
+  const region = p.region ?? ""
+  if (p.format === "bedrock") return `https://bedrock-runtime.${region}.amazonaws.com`
+  if (p.format === "vertex") return region === "global" ? "https://aiplatform.googleapis.com" : `https://${region}-aiplatform.googleapis.com`
+  return ""
+}
+
 /** A provider that uses credentials we store (or our own resources): only for access-token holders. */
 export const usesStoredCredential = (p: ProviderConfig): boolean => p.format !== "anthropic" || p.apiKey !== undefined
 
@@ -155,6 +210,31 @@ export const usesStoredCredential = (p: ProviderConfig): boolean => p.format !==
 export const isLocalOnlyUrl = (url: string): boolean => {
   const u = new URL(url)
   return u.protocol === "http:" || isPrivateHost(u.hostname)
+}
+
+/** What each format needs, and the fields only some formats take. */
+const formatIssues = (p: ProviderConfig, i: number): Array<ConfigIssue> => {
+  const issues: Array<ConfigIssue> = []
+  const at = (field: string, message: string) => issues.push({ path: ["providers", i, field], message })
+  if (!isCloudFormat(p.format)) {
+    if (p.baseUrl === undefined) at("baseUrl", "is required")
+    for (const field of ["region", "project", "aws", "serviceAccount"] as const) {
+      if (p[field] !== undefined) at(field, "is for bedrock and vertex providers only")
+    }
+    return issues
+  }
+  if (p.region === undefined) at("region", `a ${p.format} provider needs its region`)
+  if (p.format === "bedrock") {
+    if (p.aws === undefined && p.apiKey === undefined) at("aws", "a bedrock provider needs aws credentials or a Bedrock API key in apiKey")
+    if (p.aws !== undefined && p.apiKey !== undefined) at("apiKey", "give aws credentials or apiKey, not both")
+    for (const field of ["project", "serviceAccount"] as const) if (p[field] !== undefined) at(field, "is for vertex providers only")
+  } else {
+    if (p.project === undefined) at("project", "a vertex provider needs its Google Cloud project id")
+    if (p.serviceAccount === undefined) at("serviceAccount", "a vertex provider needs a service-account key (the JSON Google issues)")
+    if (p.aws !== undefined) at("aws", "is for bedrock providers only")
+    if (p.apiKey !== undefined) at("apiKey", "a vertex provider signs with its serviceAccount, not an apiKey")
+  }
+  return issues
 }
 
 const crossFieldIssues = (doc: ConfigDocument, options: ValidationOptions): Array<ConfigIssue> => {
@@ -165,12 +245,22 @@ const crossFieldIssues = (doc: ConfigDocument, options: ValidationOptions): Arra
     if (first !== undefined) {
       issues.push({ path: ["providers", i, "name"], message: `duplicate provider name "${p.name}" (also providers[${first}])` })
     } else seen.set(p.name.toLowerCase(), i)
-    if (p.format !== "anthropic" && p.apiKey === undefined && !isLocalOnlyUrl(p.baseUrl)) {
+    issues.push(...formatIssues(p, i))
+    const baseUrl = baseUrlOf(p)
+    if (baseUrl === "") return
+    if (p.format !== "anthropic" && !isCloudFormat(p.format) && p.apiKey === undefined && !isLocalOnlyUrl(baseUrl)) {
       issues.push({ path: ["providers", i, "apiKey"], message: `a ${p.format}-format provider needs its own apiKey` })
     }
-    if (!options.allowPrivateUpstreams && isLocalOnlyUrl(p.baseUrl)) {
+    if (!options.allowPrivateUpstreams && isLocalOnlyUrl(baseUrl)) {
       issues.push({
         path: ["providers", i, "baseUrl"],
+        message: "http:// and private or loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true"
+      })
+    }
+    const tokenUri = p.serviceAccount?.token_uri
+    if (tokenUri !== undefined && !options.allowPrivateUpstreams && isLocalOnlyUrl(tokenUri)) {
+      issues.push({
+        path: ["providers", i, "serviceAccount", "token_uri"],
         message: "http:// and private or loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true"
       })
     }

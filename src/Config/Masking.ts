@@ -4,12 +4,19 @@
  * GET -> edit -> PUT round-trips without the user ever seeing (or retyping) a key.
  */
 import type { ConfigDocumentEncoded } from "./Document.js"
+import { getSecret, mapSecrets, SECRET_FIELDS, setSecret } from "./ProviderSecrets.js"
 
 const ELLIPSIS = "\u2026"
 
-/** `sk-ant-api03-abc...c1a9` -> `sk-…c1a9`; short secrets keep even less. */
-export const mask = (secret: string): string =>
-  secret.length >= 12 ? `${secret.slice(0, 3)}${ELLIPSIS}${secret.slice(-4)}` : `${ELLIPSIS}${secret.slice(-2)}`
+const PEM = /^\s*(-----BEGIN [A-Z ]+-----)([\s\S]+?)(-----END [A-Z ]+-----)\s*$/
+
+/** `sk-ant-api03-abc...c1a9` -> `sk-…c1a9`; short secrets keep even less. A PEM key keeps its armour
+ * (so the masked document is still shaped like one) around the last characters of its body. */
+export const mask = (secret: string): string => {
+  const pem = PEM.exec(secret.replace(/\\n/g, "\n"))
+  if (pem !== null) return `${pem[1]}\n${ELLIPSIS}${pem[2]!.replace(/\s+/g, "").slice(-4)}\n${pem[3]}\n`
+  return secret.length >= 12 ? `${secret.slice(0, 3)}${ELLIPSIS}${secret.slice(-4)}` : `${ELLIPSIS}${secret.slice(-2)}`
+}
 
 export const isMasked = (value: string): boolean => value.includes(ELLIPSIS)
 
@@ -17,7 +24,7 @@ type Doc = ConfigDocumentEncoded
 
 export const maskDocument = (doc: Doc): Doc => ({
   ...doc,
-  providers: doc.providers.map((p) => (p.apiKey === undefined ? p : { ...p, apiKey: mask(p.apiKey) })),
+  providers: doc.providers.map((p) => mapSecrets(p, mask)),
   ...(doc.accessTokens === undefined ? {} : {
     accessTokens: doc.accessTokens.map((t) => ({ ...t, token: mask(t.token) }))
   })
@@ -43,15 +50,22 @@ export const unmaskDocument = (
   if (Array.isArray(doc.providers)) {
     doc.providers = doc.providers.map((p: unknown, i) => {
       if (typeof p !== "object" || p === null) return p
-      const provider = p as Record<string, unknown>
-      if (typeof provider.apiKey !== "string" || !isMasked(provider.apiKey)) return p
-      const match = stored.providers.find((s) => s.name === provider.name && s.apiKey !== undefined)
-      if (match?.apiKey !== undefined && mask(match.apiKey) === provider.apiKey) return { ...provider, apiKey: match.apiKey }
-      problems.push({
-        path: ["providers", i, "apiKey"],
-        message: "masked key does not match the stored key of a provider with this name; send the real key"
-      })
-      return p
+      const match = stored.providers.find((s) => s.name === (p as { name?: unknown }).name)
+      let provider = p
+      for (const path of SECRET_FIELDS) {
+        const sent = getSecret(provider, path)
+        if (sent === undefined || !isMasked(sent)) continue
+        const kept = match === undefined ? undefined : getSecret(match, path)
+        if (kept !== undefined && mask(kept) === sent) {
+          provider = setSecret(provider, path, kept)
+          continue
+        }
+        problems.push({
+          path: ["providers", i, ...path],
+          message: "masked value does not match the stored secret of a provider with this name; send the real value"
+        })
+      }
+      return provider
     })
   }
   if (Array.isArray(doc.accessTokens)) {

@@ -8,12 +8,14 @@
  *      PROXY_ALLOWED_ORIGINS, PROXY_TIMEOUT_MS), which describe a one-provider document;
  *   4. the built-in default: the caller's own credential, straight to Anthropic.
  *
- * Any secret in a document (a provider's apiKey or header value, an access token) may be written
+ * Any secret in a document (a provider's apiKey, AWS secret, service-account private key or header
+ * value, an access token) may be written
  * `"env:NAME"`: it is read from the variable NAME when the document is loaded, so the document can
  * live in wrangler.toml while the keys stay in `wrangler secret put`.
  */
 import { Either, ParseResult, Schema } from "effect"
 import { ConfigDocument, type ConfigIssue, validate } from "./Document.js"
+import { mapSecrets } from "./ProviderSecrets.js"
 
 export type ConfigSource = "FAILOVER_CONFIG" | "stored" | "variables" | "default"
 
@@ -46,8 +48,8 @@ export const resolveRefs = (json: unknown, env: EnvLike): { readonly value: unkn
       const headers = isObject(p["headers"])
         ? Object.fromEntries(Object.entries(p["headers"]).map(([k, v]) => [k, resolve(v, ["providers", i, "headers", k])]))
         : p["headers"]
-      return { ...p, apiKey: resolve(p["apiKey"], ["providers", i, "apiKey"]), ...(headers === undefined ? {} : { headers }) }
-    }).map((p) => (isObject(p) && p["apiKey"] === undefined ? (({ apiKey: _, ...rest }) => rest)(p) : p))
+      return { ...mapSecrets(p, (value, path) => resolve(value, ["providers", i, ...path]) as string), ...(headers === undefined ? {} : { headers }) }
+    })
     : json["providers"]
   const accessTokens = Array.isArray(json["accessTokens"])
     ? json["accessTokens"].map((t, i) => (isObject(t) ? { ...t, token: resolve(t["token"], ["accessTokens", i, "token"]) } : t))

@@ -4,7 +4,7 @@
  * provider failure, never a 200 to the client.
  */
 import { Effect, Either } from "effect"
-import type { ProviderConfig } from "../Config/Document.js"
+import { baseUrlOf, type ProviderConfig } from "../Config/Document.js"
 import type { ModelMapper } from "../Config/Models.js"
 import { BadUpstreamResponse, type ProviderError, RateLimited } from "../Errors.js"
 import { classify, fetchWithTimeout, invalidReply, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../Upstream.js"
@@ -26,7 +26,7 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: For
     const parsed = message.parse()
     if (Either.isLeft(parsed)) return Effect.succeed(invalidReply(parsed.left))
     const json = parsed.right
-    const translation = adapter.translate(json, { provider: config, model: mapModel(json.model) })
+    const translation = adapter.translate(json, { provider: { ...config, baseUrl: baseUrlOf(config) }, model: mapModel(json.model) })
     return fetchWithTimeout(config, translation.url, {
       method: "POST",
       headers: translation.headers,

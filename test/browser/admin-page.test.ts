@@ -121,6 +121,8 @@ describe("the admin page in Chromium", () => {
     await page.getByRole("button", { name: "Move fake up" }).click()
     await poll(textOf(page.locator("#provider-list > li").first())).toContain("fake")
     await poll(storedNames).toEqual(["fake", "anthropic"])
+    // From the top: a drop target half under the sticky header would get the header's drop.
+    await page.evaluate("window.scrollTo(0, 0)")
     await page.locator("#provider-list > li").nth(1).locator(".handle").dragTo(page.locator("#provider-list > li").first())
     await poll(textOf(page.locator("#provider-list > li").first())).toContain("anthropic")
     await poll(storedNames).toEqual(["anthropic", "fake"])
@@ -317,6 +319,32 @@ describe("the admin page in Chromium", () => {
     const stored = (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "gpt")
     expect(stored).toMatchObject({ format: "openai-responses", reasoning: { summary: "auto" }, apiKey: "sk-\u2026y-01" })
     await admin("DELETE", "/providers/gpt")
+    await poll(() => storedNames()).toEqual(before)
+  })
+
+  it("adds a Vertex provider from its region, project and service-account JSON, and shows a JSON mistake at its field", async () => {
+    // The last test changed the chain behind the page's back: start from what is stored.
+    await page.reload()
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
+    const before = await storedNames()
+    const key = (await (await fetch(`${fakeUrl}/google/service-account.json`)).json()) as { client_email: string }
+    await page.getByRole("button", { name: "Add provider" }).click()
+    const form = page.getByRole("form", { name: "New provider" })
+    await form.getByLabel("Name").fill("vertex")
+    await form.getByLabel("Format").selectOption("vertex")
+    await form.getByLabel("Region (bedrock, vertex)").fill("us-east5")
+    await form.getByLabel("Project (vertex)").fill("fake-project")
+    await form.getByLabel("Service account key JSON (vertex)").fill("{ not json")
+    await form.getByRole("button", { name: "Add provider" }).click()
+    await poll(textOf(form.locator(".field-error").filter({ hasText: "is not JSON" }))).toContain("paste the key file")
+    await form.getByLabel("Service account key JSON (vertex)").fill(JSON.stringify(key))
+    await form.getByRole("button", { name: "Add provider" }).click()
+    await poll(() => storedNames()).toEqual([...before, "vertex"])
+    const stored = (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "vertex")
+    expect(stored).toMatchObject({ format: "vertex", region: "us-east5", project: "fake-project", serviceAccount: { client_email: key.client_email } })
+    expect(stored.serviceAccount.private_key).toContain("\u2026")
+    await poll(textOf(page.locator("#provider-list > li").last())).toContain(`service account ${key.client_email}`)
+    await admin("DELETE", "/providers/vertex")
     await poll(() => storedNames()).toEqual(before)
   })
 

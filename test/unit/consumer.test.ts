@@ -2,7 +2,7 @@
  * The library as another Effect service sees it. The package is built as `npm run build:lib` builds
  * it (tsconfig.lib.json, into a scratch copy), packed with `npm pack` and unpacked into a throwaway
  * project whose only other modules are links to this repository's `effect`, `@effect/platform`,
- * `@effect/platform-node` and `@types/node` (no network). A consumer written against
+ * `aws4fetch` (the package's dependencies), `@effect/platform-node` and `@types/node` (no network). A consumer written against
  * `"claude-failover"` alone is type-checked with NodeNext resolution through the package's `exports`
  * and its declarations, with Node's globals only (no DOM, no Workers types), then compiled and run
  * with plain Node against a fake upstream: the first provider answers 529, the chain fails over to
@@ -11,7 +11,7 @@
  * type-checked in the same project.
  *
  * Apart from that, the library entry is bundled for a neutral platform: every import that remains
- * must be `effect` or `@effect/platform` (no `cloudflare:*`, no `node:*`, no Worker entry).
+ * must be `effect`, `@effect/platform` or `aws4fetch` (no `cloudflare:*`, no `node:*`, no Worker entry).
  */
 import { execFile } from "node:child_process"
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
@@ -31,7 +31,7 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 const quietNpm = { ...process.env, npm_config_update_notifier: "false", npm_config_audit: "false", npm_config_fund: "false", npm_config_offline: "true" }
 
 /** Modules of this repository the consumer may use besides the package itself. */
-const LINKED = ["effect", "@effect/platform", "@effect/platform-node", "@types/node"]
+const LINKED = ["effect", "@effect/platform", "aws4fetch", "@effect/platform-node", "@types/node"]
 
 const TSCONFIG = {
   compilerOptions: {
@@ -198,7 +198,7 @@ const fakeUpstream = (seen: Array<Seen>) =>
   })
 
 describe("the library entry", () => {
-  it("bundles for a neutral platform with effect and @effect/platform as its only imports", async () => {
+  it("bundles for a neutral platform with effect, @effect/platform and aws4fetch as its only imports", async () => {
     const result = await esbuild.build({
       entryPoints: [join(root, "src/lib.ts")],
       bundle: true,
@@ -208,12 +208,12 @@ describe("the library entry", () => {
       outfile: "lib.js",
       metafile: true,
       logLevel: "silent",
-      external: ["effect", "effect/*", "@effect/platform", "@effect/platform/*"]
+      external: ["effect", "effect/*", "@effect/platform", "@effect/platform/*", "aws4fetch"]
     })
     const output = Object.values(result.metafile.outputs)[0]
     const imports = [...new Set((output?.imports ?? []).map((i) => i.path))]
     expect(imports.length).toBeGreaterThan(0)
-    for (const path of imports) expect(path).toMatch(/^(effect|@effect\/platform)(\/|$)/)
+    for (const path of imports) expect(path).toMatch(/^(effect|@effect\/platform|aws4fetch)(\/|$)/)
     const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).replaceAll("\\", "/"))
     for (const input of inputs) expect(input).toMatch(/^src\//)
     for (const entry of ["src/index.ts", "src/App.ts", "src/Proxy.ts", "src/Quota/QuotaObject.ts"]) {

@@ -8,7 +8,7 @@
  * tool_use) is retried once with the history repaired.
  */
 import { Effect, Either } from "effect"
-import type { ProviderConfig, Settings } from "../../Config/Document.js"
+import { baseUrlOf, type ProviderConfig, type Settings } from "../../Config/Document.js"
 import type { ModelMapper } from "../../Config/Models.js"
 import * as Conversation from "../../Conversation.js"
 import type { InvalidRequest, ProviderError } from "../../Errors.js"
@@ -56,7 +56,7 @@ const prepare = (
 export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Settings | undefined) =>
 (request: UpstreamRequest): Effect.Effect<UpstreamReply, ProviderError> => {
   const headers = config.apiKey !== undefined ? keyedAnthropicHeaders(request.headers, config) : forwardedHeaders(request.headers, config)
-  const url = joinUrl(config.baseUrl, request.path, request.search)
+  const url = joinUrl(baseUrlOf(config), request.path, request.search)
   const noBody = request.method === "GET" || request.method === "HEAD"
 
   const attempt = (body: Uint8Array | string | undefined, repaired: boolean): Effect.Effect<UpstreamReply, ProviderError> =>
