@@ -2,13 +2,17 @@
  * The fallback chain: each provider is attempted with its retry schedule, and `Effect.orElse` moves on
  * to the next when one fails with a ProviderError. A short Retry-After raises the backoff; a long one
  * gives up on that provider at once (the next provider is better than waiting). A provider whose
- * circuit breaker is open is skipped; when every one is open, the one whose cooldown ends first is
- * tried anyway — the client never hears "no provider" while one could be tried.
+ * circuit breaker is open is skipped, and so is a provider that forwards the caller's credential while
+ * that credential cools down after a 429 (CredentialCooldowns); when every one is skipped, the one
+ * whose cooldown ends first is tried anyway — the client never hears "no provider" while one could be
+ * tried. What each provider did is kept in an AttemptTrail.
  */
 import { Duration, Effect, Schedule } from "effect"
+import { AttemptTrail } from "./AttemptTrail.js"
 import type { Settings } from "./Config/Document.js"
 import { type ProviderError, retryAfterOf } from "./Errors.js"
 import type { FailureInfo } from "./Health/Breaker.js"
+import { AUTH_COOLDOWN_MS, type CredentialCooldown, rateLimitLifts } from "./Health/CredentialCooldowns.js"
 import { Health } from "./Health/Health.js"
 import { type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
 import { usesStoredCredential } from "./Config/Document.js"
@@ -21,6 +25,7 @@ export interface ChainReply {
   readonly attempts: number
   /** providers that failed before this one answered */
   readonly failedOver: ReadonlyArray<string>
+  readonly trail: AttemptTrail
 }
 
 /** The error that ended the chain, and which provider gave it. */
@@ -29,6 +34,7 @@ export interface ChainFailure {
   readonly error: ProviderError
   readonly attempts: number
   readonly failedOver: ReadonlyArray<string>
+  readonly trail: AttemptTrail
 }
 
 const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): boolean => {
@@ -82,6 +88,17 @@ class Skipped {
   constructor(readonly provider: string) {}
 }
 
+/** How long a credential a provider refused is skipped there: until the limit lifts (as the upstream
+ * said, capped by the setting), or briefly for an expired login. */
+export const credentialCooldown = (error: ProviderError, settings: Settings, now: number): CredentialCooldown | undefined => {
+  if (settings.credentialCooldownMaxMs === 0) return undefined
+  if (error._tag === "Unauthorized") return { until: now + Math.min(AUTH_COOLDOWN_MS, settings.credentialCooldownMaxMs), status: error.status, at: now }
+  if (error._tag !== "RateLimited") return undefined
+  const lifts = rateLimitLifts(error.answer?.headers ?? {}, now) ?? now + settings.cooldown.baseMs
+  const until = Math.min(lifts, now + settings.credentialCooldownMaxMs)
+  return until > now ? { until, status: 429, at: now } : undefined
+}
+
 export const run = (
   chain: ReadonlyArray<Provider["Type"]>,
   request: UpstreamRequest,
@@ -90,13 +107,21 @@ export const run = (
   Effect.gen(function*() {
     const health = yield* Health
     let attempts = 0
+    let tries = 0
     const failed: Array<string> = []
+    const trail = new AttemptTrail()
     /** the last real failure: a provider skipped after it (breaker open) must not replace it */
     let lastError: ProviderError | undefined
+    const credential = request.credential
+    /** the credential's cooldown on each provider that skipped it */
+    const cooling = new Map<string, number>()
+    /** whether this provider forwards the caller's credential (so its refusals are about that credential) */
+    const forwards = (provider: Provider["Type"]) => credential !== undefined && !usesStoredCredential(provider.config)
 
     const send = (provider: Provider["Type"]) =>
       Effect.suspend(() => {
         attempts++
+        tries++
         return provider.send(request)
       }).pipe(
         Effect.tap(() => health.success(provider.name)),
@@ -108,32 +133,59 @@ export const run = (
         )
       )
 
+    /** The breaker's word, after the credential's: a provider cooling down for this credential is skipped. */
+    const admit = (provider: Provider["Type"], force: boolean) => {
+      const breaker = force ? Effect.succeed("go" as const) : health.admit(provider.name)
+      if (force || !forwards(provider)) return breaker
+      return Effect.flatMap(health.credentialUntil(provider.name, credential!), (until) => {
+        if (until === undefined) return breaker
+        cooling.set(provider.name, until)
+        trail.skipped(provider.name, "cooldown", until)
+        return Effect.succeed("cooling" as const)
+      })
+    }
+
+    /** After a provider's last try: the trail, the log, and the credential's cooldown or its end. */
+    const failedWith = (provider: Provider["Type"], error: ProviderError) =>
+      Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
+        failed.push(provider.name)
+        lastError = error
+        const cooldown = forwards(provider) ? credentialCooldown(error, settings, now) : undefined
+        trail.failed(provider.name, error, tries, cooldown?.until)
+        const log = Effect.logWarning("provider failed").pipe(
+          Effect.annotateLogs({
+            provider: provider.name,
+            reason: error._tag,
+            ...("status" in error ? { status: error.status } : {}),
+            message: error.message
+          })
+        )
+        return cooldown === undefined ? log : Effect.zipRight(health.credentialLimited(provider.name, credential!, cooldown), log)
+      })
+
     const attempt = (
       provider: Provider["Type"],
       force: boolean
     ): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> =>
-      (force ? Effect.succeed("go" as const) : health.admit(provider.name)).pipe(
-        Effect.flatMap((admission): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> =>
-          admission === "skip"
-            ? Effect.fail(new Skipped(provider.name))
-            : send(provider).pipe(
-              // The schedule is set up only after a failure: a first answer costs no retry machinery.
-              Effect.catchAll((first) => retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
-              Effect.tapError((error) => {
-                failed.push(provider.name)
-                lastError = error
-                return Effect.logWarning("provider failed").pipe(
-                  Effect.annotateLogs({
-                    provider: provider.name,
-                    reason: error._tag,
-                    ...("status" in error ? { status: error.status } : {}),
-                    message: error.message
-                  })
-                )
-              }),
-              Effect.map((reply) => ({ provider: provider.name, reply }))
-            )
-        )
+      admit(provider, force).pipe(
+        Effect.flatMap((admission): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> => {
+          if (admission === "cooling") return Effect.fail(new Skipped(provider.name))
+          if (admission === "skip") {
+            trail.skipped(provider.name, "breaker")
+            return Effect.fail(new Skipped(provider.name))
+          }
+          tries = 0
+          return send(provider).pipe(
+            // The schedule is set up only after a failure: a first answer costs no retry machinery.
+            Effect.catchAll((first) => retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
+            Effect.tapError((error) => failedWith(provider, error)),
+            Effect.tap((reply) => {
+              trail.answered(provider.name, reply.status, tries)
+              return forwards(provider) ? health.credentialServed(provider.name, credential!) : Effect.void
+            }),
+            Effect.map((reply) => ({ provider: provider.name, reply }))
+          )
+        })
       )
 
     const [first, ...rest] = chain
@@ -148,7 +200,7 @@ export const run = (
             let soonest = first
             let soonestAt = Number.POSITIVE_INFINITY
             for (const p of chain) {
-              const at = yield* health.openUntil(p.name)
+              const at = Math.max(yield* health.openUntil(p.name), cooling.get(p.name) ?? 0)
               if (at < soonestAt) [soonest, soonestAt] = [p, at]
             }
             yield* Effect.annotateCurrentSpan("forced", soonest.name)
@@ -158,7 +210,7 @@ export const run = (
       Effect.either
     )
     if (outcome._tag === "Right") {
-      return { ...outcome.right, attempts, failedOver: failed.slice() }
+      return { ...outcome.right, attempts, failedOver: failed.slice(), trail }
     }
     // The reduce hands back the last outcome: a provider skipped at the end of the chain stands for
     // nothing, the last provider that really failed is the answer (failed is not empty then: with
@@ -168,7 +220,8 @@ export const run = (
       provider: failed[failed.length - 1] ?? first.name,
       error,
       attempts,
-      failedOver: failed.slice(0, -1)
+      failedOver: failed.slice(0, -1),
+      trail
     }
     return yield* Effect.fail(failure)
   }).pipe(Tracing.debugSpan("Chain.run"))

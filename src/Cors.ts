@@ -13,7 +13,7 @@ const ALLOWED_HEADERS = [
   "content-type"
 ].join(", ")
 
-const EXPOSED_HEADERS = ["x-failover-provider", "x-request-id", "request-id", "retry-after"].join(", ")
+const EXPOSED_HEADERS = ["x-failover-provider", "x-failover-attempts", "x-request-id", "request-id", "retry-after"].join(", ")
 
 /** The Access-Control-Allow-Origin value for this origin, or undefined when it is not allowed. */
 export const allowOrigin = (origin: string | null, allowed: ReadonlyArray<string>): string | undefined => {

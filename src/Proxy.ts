@@ -5,9 +5,9 @@
  */
 import { HttpServerRequest } from "@effect/platform"
 import { Duration, Effect, Either, Fiber, Option, Runtime } from "effect"
+import { type Caller, credentialOf, skipList, tokenLabelOf } from "./Caller.js"
 import * as Chain from "./Chain.js"
 import { isCloudFormat, type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
-import { mask } from "./Config/Masking.js"
 import { compileModels, type ModelMapper } from "./Config/Models.js"
 import { ConfigStore, type Snapshot } from "./Config/Store.js"
 import * as Cors from "./Cors.js"
@@ -57,13 +57,6 @@ const routeOf = (method: string, path: string): Route =>
     ? "count_tokens"
     : "other"
 
-interface Caller {
-  readonly validToken: boolean
-  readonly clientCredential: boolean
-  /** providers the caller asked to skip (x-failover-skip, honoured only with a valid token) */
-  readonly skip: ReadonlySet<string>
-}
-
 /** Which providers may serve this request, in chain order. */
 const chainFor = (snapshot: Snapshot, route: Route, caller: Caller) => {
   const chain: Array<Provider.Provider["Type"]> = []
@@ -90,12 +83,6 @@ const noChainReason = (snapshot: Snapshot, caller: Caller, route: Route, what: s
   if (!caller.clientCredential) return refuse(401, "x-api-key header is required")
   return refuse(route === "other" ? 404 : 503, `no enabled provider can serve ${what}`)
 }
-
-/** How a token appears in usage counters: its note, else its masked form (never the token). */
-const tokenLabelOf = (token: string, entry: { readonly note?: string | undefined } | undefined) => entry?.note ?? mask(token)
-
-const skipList = (value: string | null): ReadonlySet<string> =>
-  new Set((value ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0))
 
 interface Plan {
   /** empty when no provider may serve the request; `refusal` then says why */
@@ -176,7 +163,8 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       headers: web.headers,
       body,
       message,
-      stream: route === "messages" && message !== undefined && message.stream
+      stream: route === "messages" && message !== undefined && message.stream,
+      credential: caller.clientCredential ? yield* credentialOf(web, chain) : undefined
     }
     const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined
     return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(token, entry) : undefined } satisfies Plan
@@ -209,20 +197,23 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
     const result = yield* Effect.either(Chain.run(p.chain, p.request, snapshot.document.settings))
     if (Either.isLeft(result)) {
       const f = result.left
+      const trail = f.trail.toString()
       yield* usage.record({ token: p.tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
-      yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag })
+      yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag, trail })
       const { request } = p
-      return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, cors) ??
-        Reply.fromFailure(f, request.requestId, cors)
+      const headers = { ...cors, "x-failover-attempts": trail }
+      return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, headers) ??
+        Reply.fromFailure(f, request.requestId, headers)
     }
     const r = result.right
+    const trail = r.trail.toString()
     yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
     // Token counts are known only when the answer has been read to its end, after this returns.
     r.reply.usage?.then((u) => {
       if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output))
     })
-    yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status })
-    return Reply.fromReply(r.reply, r.provider, p.request.requestId, cors)
+    yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status, trail })
+    return Reply.fromReply(r.reply, r.provider, p.request.requestId, { ...cors, "x-failover-attempts": trail })
   })
 
 /**

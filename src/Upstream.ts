@@ -26,6 +26,9 @@ export interface UpstreamRequest {
   /** the same bytes as a Messages request (/v1/messages and count_tokens): scanned, parsed at most once */
   readonly message: MessageBody | undefined
   readonly stream: boolean
+  /** the caller's credential as an id (a salted hash, never the credential), when a provider that
+   * forwards it may serve the request: cooldowns are kept per credential */
+  readonly credential?: string | undefined
 }
 
 /** What a provider answered; the body is streamed, never buffered. */

@@ -88,8 +88,12 @@ function providerCard(p, i, n) {
   return li;
 }
 function healthText(hl) {
-  if (!hl || hl.requests === 0) return "no requests yet";
+  var cooling = hl && hl.credentialCooldowns;
+  var cools = cooling ? cooling.count + (cooling.count === 1 ? " caller's credential" : " callers' credentials") +
+    " cooling down after a limit, the first back at " + new Date(cooling.soonestReset).toLocaleString() : null;
+  if (!hl || hl.requests === 0) return cools || "no requests yet";
   var parts = [hl.successes + " ok, " + hl.failures + " failed of " + hl.requests];
+  if (cools) parts.push(cools);
   if (hl.consecutiveFailures) parts.push(hl.consecutiveFailures + " failures in a row");
   if (hl.lastSuccessAt) parts.push("last success " + time(hl.lastSuccessAt));
   if (hl.lastError) parts.push("last error " + time(hl.lastError.at) + ": " + hl.lastError.message);

@@ -210,7 +210,11 @@ export const ProviderHealthView = Schema.Struct({
   lastSuccessAt: Schema.optional(Schema.Number),
   requests: Schema.Int,
   successes: Schema.Int,
-  failures: Schema.Int
+  failures: Schema.Int,
+  credentialCooldowns: Schema.optional(Schema.Struct({
+    count: Schema.Int.annotations({ description: "callers' credentials this provider is skipped for after a 429 (or a refused login)" }),
+    soonestReset: Schema.Number.annotations({ description: "epoch ms when the first of them may try again" })
+  }))
 }).annotations({ identifier: "ProviderHealth" })
 
 export const HealthList = Schema.Struct({

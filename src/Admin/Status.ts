@@ -28,7 +28,8 @@ const healthOf = (current: Current) =>
         lastSuccessAt: v.lastSuccessAt,
         requests: v.requests,
         successes: v.successes,
-        failures: v.failures
+        failures: v.failures,
+        ...(v.credentialCooldowns === undefined ? {} : { credentialCooldowns: v.credentialCooldowns })
       }))
     }
   })

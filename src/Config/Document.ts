@@ -158,6 +158,8 @@ export const Settings = Schema.Struct({
   /** first retry delay; doubles per retry, jittered */
   retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 }),
   cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) }),
+  /** longest a caller's credential is skipped on a provider that answered it 429 (0: never) */
+  credentialCooldownMaxMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 7 * 86_400_000)), { default: () => 6 * 3_600_000 }),
   stream: Schema.optionalWith(StreamSettings, { default: () => StreamSettings.make({}) }),
   /** remove the volatile `cch=...;` from Claude Code's billing header so prompt caching keeps hitting */
   stripBillingCch: Schema.optionalWith(Schema.Boolean, { default: () => true }),

@@ -1,15 +1,22 @@
 /**
- * Provider health for this isolate: a circuit breaker per provider, in memory (no KV write per
- * request). The transitions live in Breaker.ts so the state can later be shared across isolates.
+ * Provider health for this isolate: a circuit breaker per provider, and the cooldowns of callers'
+ * credentials per provider (CredentialCooldowns), in memory (no KV write per request). The
+ * transitions live in Breaker.ts so the state can be shared across isolates (Shared/).
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import type { Cooldown } from "../Config/Document.js"
 import * as Breaker from "./Breaker.js"
+import { CooldownMap, type CredentialCooldown, keyOf } from "./CredentialCooldowns.js"
 
 export interface ProviderHealth extends Breaker.BreakerState {
   readonly name: string
   readonly state: Breaker.CircuitState
+  /** callers' credentials this provider is skipped for, and when the first of them may try again */
+  readonly credentialCooldowns?: { readonly count: number; readonly soonestReset: number } | undefined
 }
+
+/** Cooldowns an isolate keeps at most (the oldest go first). */
+export const MAX_COOLDOWNS = 2_000
 
 export class Health extends Context.Tag("claude-failover/Health")<Health, {
   /** whether the state is this isolate's alone or shared by the deployment */
@@ -21,12 +28,19 @@ export class Health extends Context.Tag("claude-failover/Health")<Health, {
   /** when each named provider's cooldown ends (0 when closed) */
   readonly openUntil: (name: string) => Effect.Effect<number>
   readonly view: (names: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ProviderHealth>>
-  /** close the breaker of one provider, or of all; counters restart */
+  /** close the breaker of one provider, or of all; counters restart; credential cooldowns go too */
   readonly reset: (name?: string) => Effect.Effect<void>
+  /** until when this provider is skipped for this credential (id), if it is */
+  readonly credentialUntil: (name: string, credential: string) => Effect.Effect<number | undefined>
+  /** the provider refused this credential (429, 401/403): skip it for the credential until then */
+  readonly credentialLimited: (name: string, credential: string, cooldown: CredentialCooldown) => Effect.Effect<void>
+  /** the provider served this credential: whatever cooldown it had is over */
+  readonly credentialServed: (name: string, credential: string) => Effect.Effect<void>
 }>() {}
 
 export const makeMemory = (): Health["Type"] => {
   const states = new Map<string, Breaker.BreakerState>()
+  const cooldowns = new CooldownMap(MAX_COOLDOWNS)
   const get = (name: string) => states.get(name) ?? Breaker.initial
   return {
     scope: "isolate",
@@ -42,16 +56,23 @@ export const makeMemory = (): Health["Type"] => {
       Effect.map(Clock.currentTimeMillis, (now) => void states.set(name, Breaker.onFailure(get(name), now, info, cooldown))),
     openUntil: (name) => Effect.succeed(get(name).openUntil),
     view: (names) =>
-      Effect.map(Clock.currentTimeMillis, (now) =>
-        names.map((name) => {
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const cooling = cooldowns.summary(now)
+        return names.map((name) => {
           const s = get(name)
-          return { ...s, name, state: Breaker.stateAt(s, now) }
-        })),
+          return { ...s, name, state: Breaker.stateAt(s, now), ...(cooling[name] === undefined ? {} : { credentialCooldowns: cooling[name] }) }
+        })
+      }),
     reset: (name) =>
       Effect.sync(() => {
         if (name === undefined) states.clear()
         else states.delete(name)
-      })
+        cooldowns.drop(name)
+      }),
+    credentialUntil: (name, credential) =>
+      cooldowns.size === 0 ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (now) => cooldowns.until(keyOf(name, credential), now)),
+    credentialLimited: (name, credential, cooldown) => Effect.sync(() => cooldowns.set(keyOf(name, credential), cooldown)),
+    credentialServed: (name, credential) => Effect.sync(() => (cooldowns.size === 0 ? undefined : cooldowns.clear(keyOf(name, credential))))
   }
 }
 

@@ -10,13 +10,14 @@ import { Context, Effect, Layer, Option } from "effect"
 import type { Cooldown } from "../Config/Document.js"
 import { WorkerCtx, WorkerEnv } from "../Env.js"
 import * as Breaker from "../Health/Breaker.js"
-import { Health, makeMemory as makeHealthMemory } from "../Health/Health.js"
+import { CooldownMap, type CooldownEvent, keyOf, providerOf } from "../Health/CredentialCooldowns.js"
+import { Health, makeMemory as makeHealthMemory, MAX_COOLDOWNS } from "../Health/Health.js"
 import { makeMemory as makeUsageMemory, Usage } from "../Health/Usage.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
-import type { BreakerStates, HealthEvent, Report } from "./SharedState.js"
+import type { BreakerStates, HealthEvent, Report, SharedView } from "./SharedState.js"
 
 export interface SharedStub {
-  report(report: Report, now: number): Promise<BreakerStates>
+  report(report: Report, now: number): Promise<SharedView>
   breakerStates(): Promise<BreakerStates>
   resetHealth(name: string | undefined): Promise<void>
   usageSeries(now: number): Promise<UsageBuckets.Series>
@@ -42,6 +43,7 @@ type SuccessRun = { readonly name: string; readonly kind: "success"; at: number;
 
 class Pending {
   health: Array<HealthEvent> = []
+  cooldowns: Array<CooldownEvent> = []
   usage = new Map<string, UsageBuckets.UsageDelta>()
   /** a failure is queued: send at once */
   urgent = false
@@ -69,6 +71,13 @@ class Pending {
     this.health.push(e)
   }
 
+  /** A credential cooled down or cleared: other isolates should know at once. */
+  cooldown(e: CooldownEvent): void {
+    if (this.cooldowns.length >= MAX_FAILURES) return
+    this.urgent = true
+    this.cooldowns.push(e)
+  }
+
   addUsage(d: UsageBuckets.UsageDelta): void {
     const key = `${d.hour}|${d.key}`
     const seen = this.usage.get(key)
@@ -85,16 +94,18 @@ class Pending {
   }
 
   get empty(): boolean {
-    return this.health.length === 0 && this.usage.size === 0
+    return this.health.length === 0 && this.usage.size === 0 && this.cooldowns.length === 0
   }
 
   /** The report (plain data) and a fresh queue. */
   take(): Report {
     const report: Report = {
       health: this.health,
-      usage: [...this.usage.values()]
+      usage: [...this.usage.values()],
+      ...(this.cooldowns.length === 0 ? {} : { cooldowns: this.cooldowns })
     }
     this.health = []
+    this.cooldowns = []
     this.usage = new Map()
     this.runs = new Map()
     this.urgent = false
@@ -106,14 +117,16 @@ class Pending {
   drop(name: string | undefined): void {
     if (name === undefined) {
       this.health = []
+      this.cooldowns = []
       this.runs = new Map()
       this.urgent = false
       this.failures = 0
       return
     }
     this.health = this.health.filter((e) => e.name !== name)
+    this.cooldowns = this.cooldowns.filter((e) => providerOf(e.key) !== name)
     this.runs.delete(name)
-    this.urgent = this.health.some((e) => e.kind === "failure")
+    this.urgent = this.health.some((e) => e.kind === "failure") || this.cooldowns.length > 0
   }
 }
 
@@ -122,6 +135,8 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
   const localHealth = makeHealthMemory()
   const localUsage = makeUsageMemory(startedAt)
   let shared: BreakerStates = {}
+  /** the cooldowns every isolate reported, as the shared state last answered them */
+  const sharedCooldowns = new CooldownMap(MAX_COOLDOWNS)
   const pending = new Pending()
   /** the report being sent, if any */
   let inFlight: Promise<void> | undefined
@@ -158,9 +173,13 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         if (Option.isNone(remote)) return local
         shared = remote.value
         const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
+        const cooling = sharedCooldowns.summary(now)
         return local.map((l) => {
           const s = remote.value[l.name]
-          return s === undefined ? l : { ...s, name: l.name, state: Breaker.stateAt(s, now) }
+          const view = s === undefined ? l : { ...s, name: l.name, state: Breaker.stateAt(s, now) }
+          // The deployment's count when the shared state has one; this isolate's otherwise.
+          const c = cooling[l.name] ?? l.credentialCooldowns
+          return c === undefined ? view : { ...view, credentialCooldowns: c }
         })
       }),
     reset: (name) =>
@@ -175,11 +194,34 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
             Effect.sync(() => {
               if (name === undefined) shared = {}
               else delete shared[name]
+              sharedCooldowns.drop(name)
             })
           ),
           Effect.catchAll((e) => Effect.logWarning("shared health unreachable; reset this isolate only", e))
         )
-      )
+      ),
+    credentialUntil: (name, credential) =>
+      Effect.flatMap(localHealth.credentialUntil(name, credential), (local) =>
+        local !== undefined || sharedCooldowns.size === 0
+          ? Effect.succeed(local)
+          : Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => sharedCooldowns.until(keyOf(name, credential), now))),
+    credentialLimited: (name, credential, cooldown) =>
+      Effect.zipRight(
+        localHealth.credentialLimited(name, credential, cooldown),
+        Effect.sync(() => pending.cooldown({ key: keyOf(name, credential), kind: "set", cooldown }))
+      ),
+    credentialServed: (name, credential) =>
+      Effect.flatMap(health.credentialUntil(name, credential), (until) =>
+        until === undefined
+          ? Effect.void
+          : Effect.zipRight(
+            localHealth.credentialServed(name, credential),
+            Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (at) => {
+              const key = keyOf(name, credential)
+              sharedCooldowns.clear(key)
+              pending.cooldown({ key, kind: "clear", at })
+            })
+          ))
   }
 
   const usage: Usage["Type"] = {
@@ -217,8 +259,9 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
     lastFlush = Date.now()
     const report = pending.take()
     const sending = stub.report(report, Date.now()).then(
-      (states) => {
-        shared = states
+      (view) => {
+        shared = view.breakers
+        sharedCooldowns.replace(view.cooldowns)
       },
       (cause) => {
         console.warn(JSON.stringify({ level: "warning", message: "shared state unreachable; local health only", cause: String(cause) }))

@@ -1,12 +1,14 @@
 /**
  * The deployment's shared state: one Durable Object that every isolate reports to. It keeps each
  * provider's circuit breaker (the same transitions as Health/Breaker.ts, applied to the events all
- * isolates saw) and usage in hourly buckets for the last 24 h. Isolates report in the background
- * (`ctx.waitUntil`) and get the current breaker states back in the same round trip.
+ * isolates saw), the credential cooldowns (bounded, the oldest evicted) and usage in hourly buckets
+ * for the last 24 h. Isolates report in the background (`ctx.waitUntil`) and get the current breaker
+ * states and cooldowns back in the same round trip.
  */
 import { DurableObject } from "cloudflare:workers"
 import type { Cooldown } from "../Config/Document.js"
 import * as Breaker from "../Health/Breaker.js"
+import { CooldownMap, type CooldownEntries, type CooldownEvent } from "../Health/CredentialCooldowns.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
 
 export type HealthEvent =
@@ -17,23 +19,42 @@ export type HealthEvent =
 export interface Report {
   readonly health: ReadonlyArray<HealthEvent>
   readonly usage: ReadonlyArray<UsageBuckets.UsageDelta>
+  readonly cooldowns?: ReadonlyArray<CooldownEvent>
 }
 
 export type BreakerStates = Record<string, Breaker.BreakerState>
 
+/** What a report brings back: the breakers and the credential cooldowns as they now stand. */
+export interface SharedView {
+  readonly breakers: BreakerStates
+  readonly cooldowns: CooldownEntries
+}
+
+/** Cooldowns the deployment keeps at most: past it the oldest go (a report carries them all back). */
+export const MAX_SHARED_COOLDOWNS = 2_000
+
 export class SharedState extends DurableObject {
   private breakers: BreakerStates | undefined
   private usage: UsageBuckets.Buckets | undefined
+  private cooldowns: CooldownMap | undefined
 
   private async load() {
     this.breakers ??= (await this.ctx.storage.get<BreakerStates>("breakers")) ?? {}
     this.usage ??= (await this.ctx.storage.get<UsageBuckets.Buckets>("usage")) ?? {}
-    return { breakers: this.breakers, usage: this.usage }
+    if (this.cooldowns === undefined) {
+      this.cooldowns = new CooldownMap(MAX_SHARED_COOLDOWNS)
+      this.cooldowns.replace((await this.ctx.storage.get<CooldownEntries>("cooldowns")) ?? {})
+    }
+    return { breakers: this.breakers, usage: this.usage, cooldowns: this.cooldowns }
   }
 
-  /** Apply what an isolate saw; answer the breaker states as they now stand. */
-  async report(report: Report, now: number): Promise<BreakerStates> {
-    const { breakers, usage } = await this.load()
+  /** Apply what an isolate saw; answer the breaker states and cooldowns as they now stand. */
+  async report(report: Report, now: number): Promise<SharedView> {
+    const { breakers, cooldowns, usage } = await this.load()
+    const events = report.cooldowns ?? []
+    for (const e of events) cooldowns.apply(e)
+    const live = cooldowns.live(now)
+    if (events.length > 0) await this.ctx.storage.put("cooldowns", live)
     for (const e of report.health) {
       const s = breakers[e.name] ?? Breaker.initial
       breakers[e.name] = e.kind === "success" ? Breaker.onSuccess(s, e.at, e.count ?? 1) : Breaker.onFailure(s, e.at, e.info, e.cooldown)
@@ -43,7 +64,7 @@ export class SharedState extends DurableObject {
       this.usage = UsageBuckets.add(usage, report.usage, now)
       await this.ctx.storage.put("usage", this.usage)
     }
-    return breakers
+    return { breakers, cooldowns: live }
   }
 
   async breakerStates(): Promise<BreakerStates> {
@@ -51,10 +72,12 @@ export class SharedState extends DurableObject {
   }
 
   async resetHealth(name: string | undefined): Promise<void> {
-    const { breakers } = await this.load()
+    const { breakers, cooldowns } = await this.load()
     if (name === undefined) for (const k of Object.keys(breakers)) delete breakers[k]
     else delete breakers[name]
+    cooldowns.drop(name)
     await this.ctx.storage.put("breakers", breakers)
+    await this.ctx.storage.put("cooldowns", cooldowns.live(Date.now()))
   }
 
   async usageSeries(now: number): Promise<UsageBuckets.Series> {

@@ -4,6 +4,9 @@ import { Cooldown } from "../../src/Config/Document.js"
 import * as SharedHealth from "../../src/Shared/SharedHealth.js"
 import type { Report } from "../../src/Shared/SharedState.js"
 
+/** The shared state with nothing in it. */
+const EMPTY = { breakers: {}, cooldowns: {} }
+
 const unreachable: SharedHealth.SharedStub = {
   report: () => Promise.reject(new Error("DO unreachable")),
   breakerStates: () => Promise.reject(new Error("DO unreachable")),
@@ -36,7 +39,7 @@ describe("shared health when the Durable Object is unreachable", () => {
       const openUntil = Date.now() + 60_000
       const stub: SharedHealth.SharedStub = {
         ...unreachable,
-        report: () => Promise.resolve({ p: { consecutiveFailures: 5, openUntil, probeStartedAt: 0, requests: 5, successes: 0, failures: 5 } })
+        report: () => Promise.resolve({ breakers: { p: { consecutiveFailures: 5, openUntil, probeStartedAt: 0, requests: 5, successes: 0, failures: 5 } }, cooldowns: {} })
       }
       const s = SharedHealth.make(stub, Date.now())
       expect(yield* s.health.admit("p")).toBe("go")
@@ -51,7 +54,7 @@ describe("reporting to the shared state", () => {
   it.live("sends a failure at once but successes at most every few seconds", () =>
     Effect.gen(function*() {
       let reports = 0
-      const stub: SharedHealth.SharedStub = { ...unreachable, report: () => (reports++, Promise.resolve({})) }
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: () => (reports++, Promise.resolve(EMPTY)) }
       const s = SharedHealth.make(stub, Date.now())
       const settle = Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
       yield* s.health.success("p")
@@ -70,7 +73,7 @@ describe("reporting to the shared state", () => {
   it.live("sends what waited for the window at the window's end, with no further request", () =>
     Effect.gen(function*() {
       const sent: Array<number> = []
-      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (sent.push(eventsIn(r)), Promise.resolve({})) }
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (sent.push(eventsIn(r)), Promise.resolve(EMPTY)) }
       const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 150 })
       yield* s.health.success("p")
       yield* s.sync.flush // the first report goes at once
@@ -88,7 +91,7 @@ describe("reporting to the shared state", () => {
   it.live("keeps a window's report small however many requests it counts, and drops none of them", () =>
     Effect.gen(function*() {
       const reports: Array<Report> = []
-      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (reports.push(r), Promise.resolve({})) }
+      const stub: SharedHealth.SharedStub = { ...unreachable, report: (r) => (reports.push(r), Promise.resolve(EMPTY)) }
       const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 60_000 })
       yield* s.health.success("a")
       yield* s.sync.flush // the first report goes at once; the rest waits for the window
@@ -115,7 +118,7 @@ describe("reporting to the shared state", () => {
         ...unreachable,
         report: (r) => {
           sent.push(r.health.length)
-          return sent.length === 1 ? new Promise((resolve) => answer = () => resolve({})) : Promise.resolve({})
+          return sent.length === 1 ? new Promise((resolve) => answer = () => resolve(EMPTY)) : Promise.resolve(EMPTY)
         }
       }
       const s = SharedHealth.make(stub, Date.now(), { flushEveryMs: 100 })

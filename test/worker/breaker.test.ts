@@ -63,12 +63,15 @@ describe("circuit breaker in the chain", () => {
     expect(await second.calls()).toHaveLength(3)
   })
 
-  it("does not open a client-credential provider for the caller's own 429", async () => {
+  it("does not open a client-credential provider for the caller's own 429: it cools down that credential only", async () => {
     const { primary } = await chain(
       [{ status: 429, headers: { "retry-after": "30" }, json: { type: "error", error: { type: "rate_limit_error", message: "your key" } } }],
       [{ json: anthropicMessage("backup") }]
     )
     for (let i = 0; i < 5; i++) await post("/v1/messages", messagesBody(), withToken)
-    expect(await primary.calls()).toHaveLength(5)
+    expect(await primary.calls()).toHaveLength(1)
+    // another caller's credential is not affected: primary is tried for it
+    await post("/v1/messages", messagesBody(), { ...withToken, "x-api-key": "sk-ant-another-callers-key" })
+    expect(await primary.calls()).toHaveLength(2)
   })
 })

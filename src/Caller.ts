@@ -1,0 +1,42 @@
+/**
+ * Who is calling: an access token (valid or not), a credential of their own, the providers they ask
+ * to skip; and how they are known in counters (a token's note or mask) and in cooldowns (their
+ * credential's id, a keyed hash).
+ */
+import { Effect } from "effect"
+import { usesStoredCredential } from "./Config/Document.js"
+import { mask } from "./Config/Masking.js"
+import * as DirectRoute from "./DirectRoute.js"
+import { WorkerEnv } from "./Env.js"
+import { CredentialIds } from "./Health/CredentialCooldowns.js"
+import type * as Provider from "./Provider.js"
+
+export interface Caller {
+  readonly validToken: boolean
+  readonly clientCredential: boolean
+  /** providers the caller asked to skip (x-failover-skip, honoured only with a valid token) */
+  readonly skip: ReadonlySet<string>
+}
+
+/** How a token appears in usage counters: its note, else its masked form (never the token). */
+export const tokenLabelOf = (token: string, entry: { readonly note?: string | undefined } | undefined) => entry?.note ?? mask(token)
+
+/** Credential ids per admin secret (one per isolate in practice). */
+let credentialIds: CredentialIds | undefined
+
+/** The id of the caller's own credential, when a provider that forwards it may serve the request.
+ * (Plain combinators: this runs on every request that carries a credential.) */
+export const credentialOf = (web: Request, chain: ReadonlyArray<Provider.Provider["Type"]>): Effect.Effect<string | undefined, never, WorkerEnv> => {
+  if (!chain.some((p) => !usesStoredCredential(p.config))) return Effect.succeed(undefined)
+  const credential = DirectRoute.callerKey(web.headers)
+  if (credential === undefined) return Effect.succeed(undefined)
+  return Effect.flatMap(WorkerEnv, (env) => {
+    const secret = env.ADMIN_TOKEN ?? ""
+    if (credentialIds === undefined || credentialIds.secret !== secret) credentialIds = new CredentialIds(secret)
+    const id = credentialIds.id(credential)
+    return typeof id === "string" ? Effect.succeed(id) : Effect.promise(() => id)
+  })
+}
+
+export const skipList = (value: string | null): ReadonlySet<string> =>
+  new Set((value ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0))
