@@ -5,6 +5,7 @@
  * bodies.
  */
 import type { ProviderError } from "./Errors.js"
+import type { LoggedAttempt } from "./Health/RequestLog.js"
 
 interface Step {
   readonly provider: string
@@ -47,6 +48,16 @@ export class AttemptTrail {
 
   get empty(): boolean {
     return this.steps.length === 0
+  }
+
+  /** Whether a provider was passed over (breaker open, credential cooling down). */
+  get skippedAny(): boolean {
+    return this.steps.some((s) => s.outcome.startsWith("skipped("))
+  }
+
+  /** For the request log. */
+  attempts(): Array<LoggedAttempt> {
+    return this.steps.map((s) => ({ provider: s.provider, outcome: s.outcome, tries: s.tries, ...(s.until === undefined ? {} : { cooldownUntil: s.until }) }))
   }
 
   toString(): string {

@@ -6,6 +6,7 @@
 import { HttpServerRequest } from "@effect/platform"
 import { Duration, Effect, Either, Fiber, Option, Runtime } from "effect"
 import { type Caller, credentialOf, skipList, tokenLabelOf } from "./Caller.js"
+import type { AttemptTrail } from "./AttemptTrail.js"
 import * as Chain from "./Chain.js"
 import { isCloudFormat, type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
 import { compileModels, type ModelMapper } from "./Config/Models.js"
@@ -16,6 +17,7 @@ import { WorkerEnv } from "./Env.js"
 import { InvalidRequest, NoProvider } from "./Errors.js"
 import { adapterFor } from "./formats/Adapters.js"
 import { MessageBody } from "./formats/anthropic/MessageBody.js"
+import type { LogEntry } from "./Health/RequestLog.js"
 import { Usage } from "./Health/Usage.js"
 import * as Provider from "./Provider.js"
 import { Quota } from "./Quota/Quota.js"
@@ -26,6 +28,7 @@ import { SharedSync } from "./Shared/SharedHealth.js"
 import { estimateInputTokens } from "./TokenEstimate.js"
 import { readBody } from "./RequestBody.js"
 import { hasClientCredential } from "./UpstreamHeaders.js"
+import type { TokenUsage } from "./UsageTap.js"
 
 export { MAX_BODY_BYTES } from "./RequestBody.js"
 
@@ -191,7 +194,40 @@ const modelList = (snapshot: Snapshot) => {
 }
 
 /** Run the chain and turn its outcome into an answer, counting usage on the way. */
-const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
+/** The request's line in the request log, once its answer is complete (`usage` resolves at a stream's end). */
+const logRequest = (
+  usage: Usage["Type"],
+  p: Plan,
+  startedAt: number,
+  outcome: { readonly provider: string; readonly status: number; readonly trail: AttemptTrail; readonly failedOver: boolean },
+  done: Promise<TokenUsage | undefined> | undefined
+) => {
+  const { request } = p
+  const headAt = Date.now()
+  const write = (tokens: TokenUsage | undefined) => {
+    const entry: LogEntry = {
+      at: startedAt,
+      requestId: request.requestId,
+      method: request.method,
+      path: request.path,
+      model: request.message?.scan?.model,
+      stream: request.stream,
+      provider: outcome.provider,
+      status: outcome.status,
+      attempts: outcome.trail.attempts(),
+      failedOver: outcome.failedOver,
+      latencyMs: Date.now() - startedAt,
+      ttfbMs: headAt - startedAt,
+      ...(tokens === undefined ? {} : { inputTokens: tokens.input, outputTokens: tokens.output }),
+      ...(p.tokenLabel === undefined ? {} : { token: p.tokenLabel })
+    }
+    Effect.runSync(usage.log(entry))
+  }
+  if (done === undefined) write(undefined)
+  else done.then(write, () => write(undefined))
+}
+
+const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, startedAt: number) =>
   Effect.gen(function*() {
     const usage = yield* Usage
     const result = yield* Effect.either(Chain.run(p.chain, p.request, snapshot.document.settings))
@@ -202,6 +238,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
       yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag, trail })
       const { request } = p
       const headers = { ...cors, "x-failover-attempts": trail }
+      logRequest(usage, p, startedAt, { provider: f.provider, status: Reply.failureStatus(f), trail: f.trail, failedOver: f.failedOver.length > 0 }, undefined)
       return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, headers) ??
         Reply.fromFailure(f, request.requestId, headers)
     }
@@ -212,6 +249,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>) =>
     r.reply.usage?.then((u) => {
       if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output))
     })
+    logRequest(usage, p, startedAt, { provider: r.provider, status: r.reply.status, trail: r.trail, failedOver: r.failedOver.length > 0 || r.trail.skippedAny }, r.reply.usage)
     yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status, trail })
     return Reply.fromReply(r.reply, r.provider, p.request.requestId, { ...cors, "x-failover-attempts": trail })
   })
@@ -241,6 +279,7 @@ const pingAnswer = (later: Promise<Reply.Answer>, keepAliveMs: number, cors: Rec
  * route (Node, tests), where a stream's keep-alive runs the chain in a fiber of its own.
  */
 export const respond = (web: Request, keepAlive?: KeepAliveHook) => Effect.gen(function*() {
+  const startedAt = Date.now()
   const requestId = `req_cfo_${crypto.randomUUID().replaceAll("-", "")}`
   const url = new URL(web.url)
   const { path: fullPath, token: pathToken } = splitTokenPath(url.pathname)
@@ -279,7 +318,7 @@ export const respond = (web: Request, keepAlive?: KeepAliveHook) => Effect.gen(f
     const local = localAnswer(route, web.method, path, request.message, snapshot, requestId, cors)
     return local ?? Reply.ownError(refusal, requestId, cors)
   }
-  const run = execute(planned.right, snapshot, cors).pipe(
+  const run = execute(planned.right, snapshot, cors, startedAt).pipe(
     // Report what this request saw to the shared health, in the background.
     Effect.tap(() => Effect.flatMap(Effect.serviceOption(SharedSync), Option.match({ onNone: () => Effect.void, onSome: (s) => s.flush }))),
     Effect.annotateSpans("request_id", requestId),

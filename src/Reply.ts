@@ -47,12 +47,18 @@ const isAnthropicError = (body: string): boolean => {
   }
 }
 
+/** The status the client gets for the chain's last error: the upstream's own, unless it arrived inside
+ * a 200 stream (then the status its error type stands for). */
+export const failureStatus = (failure: Chain.ChainFailure): number => {
+  const answer = "answer" in failure.error ? failure.error.answer : undefined
+  return answer === undefined || answer.status < 400 ? clientErrorJson(failure.error as ProviderError, "").status : answer.status
+}
+
 /** The last error of the chain as the client sees it: the upstream's own answer when it is Anthropic-shaped. */
 export const fromFailure = (failure: Chain.ChainFailure, requestId: string, extra: Record<string, string>): Answer => {
   const answer = "answer" in failure.error ? failure.error.answer : undefined
   const own = clientErrorJson(failure.error as ProviderError, requestId)
-  // An error that arrived inside a 200 stream is answered with the status its type stands for.
-  const status = answer === undefined || answer.status < 400 ? own.status : answer.status
+  const status = failureStatus(failure)
   return {
     status,
     headers: { ...(answer?.headers ?? {}), ...extra, "content-type": JSON_TYPE, "x-failover-provider": failure.provider, "x-request-id": requestId },

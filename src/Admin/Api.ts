@@ -45,7 +45,8 @@ import {
   TokenNote,
   TokenRef,
   Unauthorized,
-  UsageView
+  UsageView,
+  RequestLogView
 } from "./Schemas.js"
 
 export * from "./Schemas.js"
@@ -238,6 +239,11 @@ export class UsageGroup extends HttpApiGroup.make("usage")
     HttpApiEndpoint.get("getUsage", "/usage")
       .addSuccess(UsageView)
       .annotate(OpenApi.Summary, "Requests, failovers and errors per provider and per token since this isolate started")
+  )
+  .add(
+    HttpApiEndpoint.get("getRequestLog", "/log")
+      .addSuccess(RequestLogView)
+      .annotate(OpenApi.Summary, "The last 200 requests of the deployment: what each provider did, who answered, how fast (no bodies, no secrets)")
   )
   .middleware(AdminAuth)
 {}

@@ -8,6 +8,7 @@ import { Effect, Encoding } from "effect"
 import { conflictScript } from "./PageConflict.js"
 import { coreScript } from "./PageScript.js"
 import { providersScript } from "./PageProviders.js"
+import { logScript } from "./PageLog.js"
 import { usageScript } from "./PageUsage.js"
 import { style } from "./PageStyle.js"
 
@@ -29,7 +30,7 @@ const body = String.raw`
     <div class="inner">
       <h1>claude-failover</h1>
       <nav aria-label="Sections"><ul>
-        <li><a href="#providers">Providers</a></li><li><a href="#tokens">Access tokens</a></li>
+        <li><a href="#providers">Providers</a></li><li><a href="#requests">Requests</a></li><li><a href="#tokens">Access tokens</a></li>
         <li><a href="#env">Claude Code</a></li><li><a href="#settings">Settings</a></li>
         <li><a href="#usage">Usage</a></li><li><a href="#raw">Raw JSON</a></li>
       </ul></nav>
@@ -82,6 +83,18 @@ const body = String.raw`
         <code>ANTHROPIC_AUTH_TOKEN</code>): it is passed to Anthropic unchanged, and fallbacks with stored keys never see it.
         The settings.json form goes in <code>~/.claude/settings.json</code> (or a project's <code>.claude/settings.json</code>).</p>
     </section>
+    <section id="requests" aria-labelledby="requests-title">
+      <div class="row spread"><h2 id="requests-title">Recent requests</h2><button type="button" id="log-refresh">Refresh</button></div>
+      <p id="log-scope" class="hint"></p>
+      <fieldset><legend>Show</legend><div class="row">
+        <label class="check"><input type="radio" name="log-filter" value="all" checked> All</label>
+        <label class="check"><input type="radio" name="log-filter" value="failovers"> Failovers</label>
+        <label class="check"><input type="radio" name="log-filter" value="errors"> Errors</label></div></fieldset>
+      <div class="table-wrap"><table id="log-table"><caption class="sr-only">Recent requests</caption>
+        <thead><tr><th scope="col">Time</th><th scope="col">Model</th><th scope="col">Providers tried</th><th scope="col">Answered by</th>
+          <th scope="col" class="num">Status</th><th scope="col" class="num">First byte / total</th><th scope="col">Tokens · access token</th></tr></thead>
+        <tbody></tbody></table></div>
+    </section>
     <section id="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
       <form id="settings-form" novalidate></form>
@@ -125,6 +138,7 @@ ${coreScript}
 ${conflictScript}
 ${providersScript}
 ${usageScript}
+${logScript}
 start();
 })();
 </script>

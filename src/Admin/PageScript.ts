@@ -123,7 +123,7 @@ function start() {
   });
   $("#sign-out").addEventListener("click", function () { signOut("Signed out."); });
   $("#providers-title").setAttribute("tabindex", "-1");
-  wireTokens(); wireEnv(); wireRaw(); wireProviders();
+  wireTokens(); wireEnv(); wireRaw(); wireProviders(); wireLog();
   $("#usage-refresh").addEventListener("click", function () { refresh().then(function () { toast("Usage refreshed"); }); });
   if (adminToken()) signIn(adminToken()); else signOut("");
   setInterval(liveRefresh, LIVE_MS);
@@ -131,8 +131,8 @@ function start() {
 
 
 async function refresh() {
-  var r = await Promise.all([call("GET", "/config"), call("GET", "/health"), call("GET", "/env"), call("GET", "/usage"), call("GET", "/tokens")]);
-  state.doc = r[0]; state.health = r[1]; state.env = r[2]; state.usage = r[3]; state.tokens = r[4];
+  var r = await Promise.all([call("GET", "/config"), call("GET", "/health"), call("GET", "/env"), call("GET", "/usage"), call("GET", "/tokens"), call("GET", "/log")]);
+  state.doc = r[0]; state.health = r[1]; state.env = r[2]; state.usage = r[3]; state.tokens = r[4]; state.log = r[5];
   renderAll();
 }
 function renderAll() {
@@ -144,7 +144,7 @@ function renderAll() {
     .forEach(function (el) { el.disabled = !!readOnlyNote(); });
   // A provider form being filled in is not redrawn (that would wipe what was typed); it redraws on save or cancel.
   if (!state.adding && !state.editing) renderProviders();
-  renderTokens(); renderEnv(); renderSettings(); renderUsage();
+  renderTokens(); renderEnv(); renderSettings(); renderUsage(); renderLog();
   if (!state.rawDirty) setRaw();
 }
 

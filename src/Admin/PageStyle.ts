@@ -67,6 +67,8 @@ fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px
 legend { font-weight: 700; font-size: .92rem; padding: 0 4px; }
 .map-row { display: grid; grid-template-columns: 1fr auto 1fr auto; gap: 6px; align-items: center; margin-bottom: 6px; }
 .table-wrap { overflow-x: auto; }
+tr.log-error td, tr.log-error th { background: color-mix(in srgb, var(--danger, #b42318) 10%, transparent); }
+tr.log-failover td, tr.log-failover th { background: color-mix(in srgb, #b54708 10%, transparent); }
 .usage-chart { display: grid; gap: .75rem; margin-bottom: 1rem; }
 .usage-row { margin: 0; }
 .usage-row figcaption { font-size: .85rem; margin-bottom: .25rem; }

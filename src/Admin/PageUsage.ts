@@ -48,13 +48,15 @@ var LIVE_MS = 10000;
 async function liveRefresh() {
   if (document.hidden || $("#app").hidden || !adminToken()) return;
   var r;
-  try { r = await Promise.all([call("GET", "/health"), call("GET", "/usage")]); } catch (e) { return; }
+  try { r = await Promise.all([call("GET", "/health"), call("GET", "/usage"), call("GET", "/log")]); } catch (e) { return; }
   var healthChanged = JSON.stringify(r[0]) !== JSON.stringify(state.health);
   var usageChanged = JSON.stringify(r[1]) !== JSON.stringify(state.usage);
-  state.health = r[0]; state.usage = r[1];
+  var logChanged = JSON.stringify(r[2]) !== JSON.stringify(state.log);
+  state.health = r[0]; state.usage = r[1]; state.log = r[2];
   if (healthChanged) state.providersStale = true;
   var focusInList = $("#provider-list").contains(document.activeElement);
   if (state.providersStale && !state.adding && !state.editing && !focusInList) renderProviders();
   if (usageChanged) renderUsage();
+  if (logChanged) renderLog();
 }
 `

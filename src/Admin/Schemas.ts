@@ -267,3 +267,33 @@ export const UsageView = Schema.Struct({
     totals: Schema.Record({ key: Schema.String, value: Counters })
   })
 }).annotations({ identifier: "Usage" })
+
+export const LoggedAttempt = Schema.Struct({
+  provider: Schema.String,
+  outcome: Schema.String.annotations({ description: "a status (429), an error kind (timeout, network-error, bad-response), or skipped(cooldown) / skipped(breaker)" }),
+  tries: Schema.Int,
+  cooldownUntil: Schema.optional(Schema.Number.annotations({ description: "epoch ms a credential cooldown started here lasts until" }))
+}).annotations({ identifier: "LoggedAttempt" })
+
+export const LogEntryView = Schema.Struct({
+  at: Schema.Number,
+  requestId: Schema.String,
+  method: Schema.String,
+  path: Schema.String,
+  model: Schema.optional(Schema.String),
+  stream: Schema.Boolean,
+  provider: Schema.String.annotations({ description: "who answered, or the last provider that failed" }),
+  status: Schema.Int,
+  attempts: Schema.Array(LoggedAttempt).annotations({ description: "what each provider did, in chain order" }),
+  failedOver: Schema.Boolean,
+  latencyMs: Schema.Number.annotations({ description: "until the answer was complete (a stream: its end)" }),
+  ttfbMs: Schema.Number.annotations({ description: "until the answer's head was ready (a stream: its first content)" }),
+  inputTokens: Schema.optional(Schema.Number),
+  outputTokens: Schema.optional(Schema.Number),
+  token: Schema.optional(Schema.String.annotations({ description: "the access token's note, or its mask" }))
+}).annotations({ identifier: "LogEntry" })
+
+export const RequestLogView = Schema.Struct({
+  scope: Schema.Literal("isolate", "deployment"),
+  entries: Schema.Array(LogEntryView).annotations({ description: "the last 200 requests, newest first" })
+}).annotations({ identifier: "RequestLog" })

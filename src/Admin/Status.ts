@@ -107,7 +107,7 @@ export const EnvLive = HttpApiBuilder.group(AdminApi, "env", (handlers) =>
   ))
 
 export const UsageLive = HttpApiBuilder.group(AdminApi, "usage", (handlers) =>
-  handlers.handle("getUsage", () =>
+  handlers.handle("getRequestLog", () => Effect.flatMap(Usage, (usage) => usage.recent).pipe(Effect.withSpan("Admin.getRequestLog"))).handle("getUsage", () =>
     Effect.flatMap(Usage, (usage) => Effect.zip(usage.view, usage.series)).pipe(
       Effect.map(([view, hourly]) => ({
         ...view,

@@ -1,8 +1,10 @@
 /**
- * Usage counters per provider and per access token: requests, failovers, errors and tokens. Kept in
- * this isolate's memory since it started (no KV write per request); `since` says from when.
+ * Usage counters per provider and per access token: requests, failovers, errors and tokens, and the
+ * log of the last requests. Kept in this isolate's memory since it started (no KV write per
+ * request); `since` says from when.
  */
 import { Clock, Context, Effect, Layer } from "effect"
+import { type LogEntry, RingLog } from "./RequestLog.js"
 import * as UsageBuckets from "./UsageBuckets.js"
 
 export interface Counters {
@@ -40,6 +42,10 @@ export class Usage extends Context.Tag("claude-failover/Usage")<Usage, {
   readonly view: Effect.Effect<UsageView>
   readonly series: Effect.Effect<UsageSeries>
   readonly reset: Effect.Effect<void>
+  /** one finished request for the log */
+  readonly log: (entry: LogEntry) => Effect.Effect<void>
+  /** the last requests, newest first: the deployment's when it is shared, else this process's */
+  readonly recent: Effect.Effect<{ readonly scope: "deployment" | "isolate"; readonly entries: ReadonlyArray<LogEntry> }>
 }>() {}
 
 const zero = (): Counters => ({ requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0 })
@@ -49,6 +55,7 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
   let providers = new Map<string, Counters>()
   let tokens = new Map<string, Counters>()
   let buckets: UsageBuckets.Buckets = {}
+  const requests = new RingLog()
   const hourly = (now: number, key: string, counters: Partial<Counters>) => {
     UsageBuckets.addTo(buckets, {
       hour: UsageBuckets.hourOf(now),
@@ -110,7 +117,10 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
       providers = new Map()
       tokens = new Map()
       buckets = {}
-    })
+      requests.clear()
+    }),
+    log: (entry) => Effect.sync(() => requests.push(entry)),
+    recent: Effect.sync(() => ({ scope: "isolate" as const, entries: requests.list() }))
   }
 }
 

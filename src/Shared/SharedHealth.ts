@@ -12,6 +12,7 @@ import { WorkerCtx, WorkerEnv } from "../Env.js"
 import * as Breaker from "../Health/Breaker.js"
 import { CooldownMap, type CooldownEvent, keyOf, providerOf } from "../Health/CredentialCooldowns.js"
 import { Health, makeMemory as makeHealthMemory, MAX_COOLDOWNS } from "../Health/Health.js"
+import { LOG_SIZE, type LogEntry } from "../Health/RequestLog.js"
 import { makeMemory as makeUsageMemory, Usage } from "../Health/Usage.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
 import type { BreakerStates, HealthEvent, Report, SharedView } from "./SharedState.js"
@@ -21,6 +22,7 @@ export interface SharedStub {
   breakerStates(): Promise<BreakerStates>
   resetHealth(name: string | undefined): Promise<void>
   usageSeries(now: number): Promise<UsageBuckets.Series>
+  requestLog(): Promise<ReadonlyArray<LogEntry>>
 }
 
 /** Sends what this isolate saw to the shared state, in the background of the current request. */
@@ -44,6 +46,7 @@ type SuccessRun = { readonly name: string; readonly kind: "success"; at: number;
 class Pending {
   health: Array<HealthEvent> = []
   cooldowns: Array<CooldownEvent> = []
+  log: Array<LogEntry> = []
   usage = new Map<string, UsageBuckets.UsageDelta>()
   /** a failure is queued: send at once */
   urgent = false
@@ -78,6 +81,11 @@ class Pending {
     this.cooldowns.push(e)
   }
 
+  addLog(entry: LogEntry): void {
+    if (this.log.length >= LOG_SIZE) this.log.shift()
+    this.log.push(entry)
+  }
+
   addUsage(d: UsageBuckets.UsageDelta): void {
     const key = `${d.hour}|${d.key}`
     const seen = this.usage.get(key)
@@ -94,7 +102,7 @@ class Pending {
   }
 
   get empty(): boolean {
-    return this.health.length === 0 && this.usage.size === 0 && this.cooldowns.length === 0
+    return this.health.length === 0 && this.usage.size === 0 && this.cooldowns.length === 0 && this.log.length === 0
   }
 
   /** The report (plain data) and a fresh queue. */
@@ -102,8 +110,10 @@ class Pending {
     const report: Report = {
       health: this.health,
       usage: [...this.usage.values()],
-      ...(this.cooldowns.length === 0 ? {} : { cooldowns: this.cooldowns })
+      ...(this.cooldowns.length === 0 ? {} : { cooldowns: this.cooldowns }),
+      ...(this.log.length === 0 ? {} : { log: this.log })
     }
+    this.log = []
     this.health = []
     this.cooldowns = []
     this.usage = new Map()
@@ -252,7 +262,14 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
       Effect.map((series) => ({ ...series, scope: "deployment" as const })),
       Effect.catchAll(() => localUsage.series)
     ),
-    reset: localUsage.reset
+    reset: localUsage.reset,
+    log: (entry) => Effect.zipRight(localUsage.log(entry), Effect.sync(() => pending.addLog(entry))),
+    recent: Effect.tryPromise(() => stub.requestLog()).pipe(
+      Effect.timeout("2 seconds"),
+      // What this isolate saw and has not reported yet is newer than anything the object holds.
+      Effect.map((entries) => ({ scope: "deployment" as const, entries: [...[...pending.log].reverse(), ...entries].slice(0, LOG_SIZE) })),
+      Effect.catchAll(() => localUsage.recent)
+    )
   }
 
   const send = (): Promise<void> => {
@@ -319,7 +336,8 @@ export const layer = Layer.unwrapEffect(
       report: (r, now) => stub().report(r, now),
       breakerStates: () => stub().breakerStates(),
       resetHealth: (name) => stub().resetHealth(name),
-      usageSeries: (now) => stub().usageSeries(now)
+      usageSeries: (now) => stub().usageSeries(now),
+      requestLog: () => stub().requestLog()
     }
     return Layer.effectContext(Effect.sync(() => {
       const s = make(proxy, Date.now(), env.SHARED_FLUSH_MS === undefined ? {} : { flushEveryMs: Number(env.SHARED_FLUSH_MS) })

@@ -9,6 +9,7 @@ import { DurableObject } from "cloudflare:workers"
 import type { Cooldown } from "../Config/Document.js"
 import * as Breaker from "../Health/Breaker.js"
 import { CooldownMap, type CooldownEntries, type CooldownEvent } from "../Health/CredentialCooldowns.js"
+import { type LogEntry, RingLog } from "../Health/RequestLog.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
 
 export type HealthEvent =
@@ -20,6 +21,8 @@ export interface Report {
   readonly health: ReadonlyArray<HealthEvent>
   readonly usage: ReadonlyArray<UsageBuckets.UsageDelta>
   readonly cooldowns?: ReadonlyArray<CooldownEvent>
+  /** finished requests, oldest first */
+  readonly log?: ReadonlyArray<LogEntry>
 }
 
 export type BreakerStates = Record<string, Breaker.BreakerState>
@@ -37,6 +40,7 @@ export class SharedState extends DurableObject {
   private breakers: BreakerStates | undefined
   private usage: UsageBuckets.Buckets | undefined
   private cooldowns: CooldownMap | undefined
+  private log: RingLog | undefined
 
   private async load() {
     this.breakers ??= (await this.ctx.storage.get<BreakerStates>("breakers")) ?? {}
@@ -45,12 +49,21 @@ export class SharedState extends DurableObject {
       this.cooldowns = new CooldownMap(MAX_SHARED_COOLDOWNS)
       this.cooldowns.replace((await this.ctx.storage.get<CooldownEntries>("cooldowns")) ?? {})
     }
-    return { breakers: this.breakers, usage: this.usage, cooldowns: this.cooldowns }
+    if (this.log === undefined) {
+      this.log = new RingLog()
+      // stored newest first: pushed back oldest first
+      this.log.pushAll(((await this.ctx.storage.get<Array<LogEntry>>("log")) ?? []).reverse())
+    }
+    return { breakers: this.breakers, usage: this.usage, cooldowns: this.cooldowns, log: this.log }
   }
 
   /** Apply what an isolate saw; answer the breaker states and cooldowns as they now stand. */
   async report(report: Report, now: number): Promise<SharedView> {
-    const { breakers, cooldowns, usage } = await this.load()
+    const { breakers, cooldowns, log, usage } = await this.load()
+    if (report.log !== undefined && report.log.length > 0) {
+      log.pushAll(report.log)
+      await this.ctx.storage.put("log", log.list())
+    }
     const events = report.cooldowns ?? []
     for (const e of events) cooldowns.apply(e)
     const live = cooldowns.live(now)
@@ -78,6 +91,11 @@ export class SharedState extends DurableObject {
     cooldowns.drop(name)
     await this.ctx.storage.put("breakers", breakers)
     await this.ctx.storage.put("cooldowns", cooldowns.live(Date.now()))
+  }
+
+  /** The deployment's last requests, newest first. */
+  async requestLog(): Promise<Array<LogEntry>> {
+    return (await this.load()).log.list()
   }
 
   async usageSeries(now: number): Promise<UsageBuckets.Series> {

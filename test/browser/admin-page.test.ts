@@ -348,6 +348,35 @@ describe("the admin page in Chromium", () => {
     await poll(() => storedNames()).toEqual(before)
   })
 
+  it("shows a real failover in the request log, with both providers and the reason, and filters it", async () => {
+    const others = await storedNames()
+    await admin("POST", "/providers", { name: "down", format: "anthropic", baseUrl: `${fakeUrl}/fail/529`, apiKey: "sk-down-key-000000001", retries: 0 })
+    await admin("POST", "/providers", { name: "up", format: "anthropic", baseUrl: `${fakeUrl}/agent/anthropic`, apiKey: "sk-up-key-0000000001" })
+    const r = await fetch(`${workerUrl}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "sk-ant-any", "x-failover-token": createdToken, "x-failover-skip": others.join(",") },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
+    })
+    expect(r.headers.get("x-failover-provider")).toBe("up")
+    await r.text()
+    await page.locator("#requests").scrollIntoViewIfNeeded()
+    await page.getByRole("button", { name: "Refresh" }).and(page.locator("#log-refresh")).click()
+    const row = page.locator("#log-table tbody tr").filter({ hasText: "down 529" }).first()
+    await poll(textOf(row)).toContain("down 529 \u2192 up 200")
+    expect(await textOf(row.locator("th"))()).toBe("up")
+    await page.locator("#requests").screenshot({ path: join(SHOTS, "15-request-log.png") })
+    const requests = page.locator("#requests")
+    await requests.getByLabel("Errors", { exact: true }).check()
+    await poll(textOf(page.locator("#log-table tbody"))).not.toContain("down 529")
+    await requests.getByLabel("Failovers", { exact: true }).check()
+    await poll(textOf(page.locator("#log-table tbody"))).toContain("down 529 \u2192 up 200")
+    await requests.getByLabel("All", { exact: true }).check()
+    await admin("DELETE", "/providers/down")
+    await admin("DELETE", "/providers/up")
+    await page.reload()
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
+  })
+
   it("is readable at phone width, and the admin token never went into a URL", async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await page.reload()

@@ -11,7 +11,8 @@ const unreachable: SharedHealth.SharedStub = {
   report: () => Promise.reject(new Error("DO unreachable")),
   breakerStates: () => Promise.reject(new Error("DO unreachable")),
   resetHealth: () => Promise.reject(new Error("DO unreachable")),
-  usageSeries: () => Promise.reject(new Error("DO unreachable"))
+  usageSeries: () => Promise.reject(new Error("DO unreachable")),
+  requestLog: () => Promise.reject(new Error("DO unreachable"))
 }
 /** Health events in a report, a run of successes counted as its successes. */
 const eventsIn = (r: Report) => r.health.reduce((n, e) => n + (e.kind === "success" ? e.count ?? 1 : 1), 0)
