@@ -9,6 +9,7 @@ import { conflictScript } from "./PageConflict.js"
 import { coreScript } from "./PageScript.js"
 import { providersScript } from "./PageProviders.js"
 import { logScript } from "./PageLog.js"
+import { presetsScript } from "./PagePresets.js"
 import { usageScript } from "./PageUsage.js"
 import { style } from "./PageStyle.js"
 
@@ -136,6 +137,7 @@ ${body}
 (function () {
 ${coreScript}
 ${conflictScript}
+${presetsScript}
 ${providersScript}
 ${usageScript}
 ${logScript}

@@ -144,6 +144,10 @@ function mapEditor(title, path, map, placeholders) {
   Object.keys(map || {}).forEach(function (k) { addRow(k, map[k]); });
   append(box, [h("button", { type: "button", text: "Add row", "aria-label": "Add a row to " + title, onclick: function () { addRow("", "").querySelector("input").focus(); } }),
     h("p", { class: "field-error", id: err })]);
+  box.fill = function (next) {
+    rows.textContent = "";
+    Object.keys(next || {}).forEach(function (k) { addRow(k, next[k]); });
+  };
   box.read = function () {
     var out = {}, any = false;
     rows.querySelectorAll(".map-row").forEach(function (row) {
@@ -172,11 +176,20 @@ function cloudFields(v) {
     sessionToken: h("input", { type: "password", value: aws.sessionToken || "", autocomplete: "off", placeholder: "only for temporary credentials" }),
     serviceAccount: h("textarea", { rows: 3, spellcheck: false, placeholder: "the service-account key JSON, as Google issues it", text: v.serviceAccount ? JSON.stringify(v.serviceAccount, null, 2) : "" })
   };
-  var box = h("fieldset", { class: "cloud" }, h("legend", { text: "Bedrock and Vertex" }),
-    h("div", { class: "grid" }, field("Region (bedrock, vertex)", inputs.region, "region"), field("Project (vertex)", inputs.project, "project"),
-      field("AWS access key id (bedrock)", inputs.accessKeyId, "aws.accessKeyId"), field("AWS secret access key (bedrock)", inputs.secretAccessKey, "aws.secretAccessKey"),
-      field("AWS session token (bedrock)", inputs.sessionToken, "aws.sessionToken")),
-    field("Service account key JSON (vertex)", inputs.serviceAccount, "serviceAccount", "Leave the masked private_key to keep the stored key."));
+  var upload = h("input", { type: "file", accept: ".json,application/json" });
+  upload.addEventListener("change", function () {
+    var file = upload.files && upload.files[0];
+    if (file) file.text().then(function (text) { inputs.serviceAccount.value = text; });
+  });
+  var box = only(h("fieldset", { class: "cloud" }, h("legend", { text: "Cloud" }),
+    h("div", { class: "grid" }, only(field("Region (bedrock, vertex)", inputs.region, "region"), "bedrock vertex"),
+      only(field("Project (vertex)", inputs.project, "project"), "vertex"),
+      only(field("AWS access key id (bedrock)", inputs.accessKeyId, "aws.accessKeyId"), "bedrock"),
+      only(field("AWS secret access key (bedrock)", inputs.secretAccessKey, "aws.secretAccessKey"), "bedrock"),
+      only(field("AWS session token (bedrock)", inputs.sessionToken, "aws.sessionToken"), "bedrock")),
+    only(field("Service account key JSON (vertex)", inputs.serviceAccount, "serviceAccount", "Leave the masked private_key to keep the stored key."), "vertex"),
+    only(field("Service account key file (vertex)", upload, "serviceAccountFile", "Fills the JSON above from the file Google gave you."), "vertex")), "bedrock vertex");
+  box.setRegion = function (region) { if (region) inputs.region.value = region; };
   // Writes the fields into out; throws with an issue when the JSON does not parse.
   box.apply = function (out) {
     var text = function (k) { return inputs[k].value.trim(); };
@@ -192,6 +205,17 @@ function cloudFields(v) {
   };
   return box;
 }
+
+var NUMBER_LABELS = {
+  retries: "Retries on 429/5xx",
+  timeoutMs: "Wait for a stream to start (ms)",
+  nonStreamingTimeoutMs: "Wait for a whole answer (ms)",
+  maxTokens: "Most output tokens to ask for"
+};
+var BASE_URL_HINTS = {
+  anthropic: "https://api.anthropic.com", openai: "https://openrouter.ai/api/v1", "openai-responses": "https://api.openai.com/v1",
+  gemini: "https://generativelanguage.googleapis.com", bedrock: "from the region (set it for a private endpoint)", vertex: "from the region (set it for a private endpoint)"
+};
 
 function providerForm(p) {
   // The version this form was opened on: saving applies only to it, or asks (PageConflict).
@@ -216,16 +240,29 @@ function providerForm(p) {
   var models = mapEditor("Model map", "models", v.models, ["claude-*-haiku-*", "target-model"]);
   var headers = mapEditor("Extra headers", "headers", v.headers, ["header-name", "value or {apiKey}"]);
   var cloud = cloudFields(v);
-  var form = h("form", { class: "editor", novalidate: true, "aria-label": isNew ? "New provider" : "Edit " + v.name },
+  var form;
+  var picker = isNew ? presetPicker(function (preset) {
+    if (preset.format) format.value = preset.format;
+    if (preset.name && (!name.value || name.getAttribute("data-preset") === name.value)) { name.value = preset.name; name.setAttribute("data-preset", preset.name); }
+    baseUrl.value = preset.baseUrl || "";
+    models.fill(preset.models);
+    echo.checked = !!preset.echo;
+    cloud.setRegion(preset.region);
+    formatChanged();
+  }) : null;
+  form = h("form", { class: "editor", novalidate: true, "aria-label": isNew ? "New provider" : "Edit " + v.name }, picker,
     h("div", { class: "grid" }, field("Name", name, "name"), field("Format", format, "format"), field("Base URL", baseUrl, "baseUrl"),
-      field("API key", apiKey, "apiKey", isNew ? null : "Leave the masked value to keep the stored key.")),
-    h("div", { class: "grid" }, numbers.map(function (e) { return field(humanize(e[0]), e[1], e[0]); }),
-      field("Token field (openai)", tokenField, "tokenField")),
-    h("div", { class: "row" }, field("Enabled", enabled, "enabled"), field("Echo reasoning (openai)", echo, "reasoning"),
-      field("Reasoning summary (openai-responses)", summary, "reasoning")),
+      only(field("API key", apiKey, "apiKey", isNew ? "Bedrock: a Bedrock API key instead of the AWS key pair." : "Leave the masked value to keep the stored key."), "anthropic openai openai-responses gemini bedrock")),
+    h("div", { class: "grid" }, numbers.map(function (e) { return field(NUMBER_LABELS[e[0]], e[1], e[0]); }),
+      only(field("Token field (openai)", tokenField, "tokenField"), "openai")),
+    h("div", { class: "row" }, field("Enabled", enabled, "enabled"), only(field("Echo reasoning (openai)", echo, "reasoning"), "openai"),
+      only(field("Reasoning summary (openai-responses)", summary, "reasoning"), "openai-responses")),
     models, headers, cloud, h("p", { class: "form-error error", role: "alert" }),
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: isNew ? "Add provider" : "Save " + v.name }),
       h("button", { type: "button", text: "Cancel", onclick: function () { state.adding = false; state.editing = null; renderProviders(); } })));
+  var formatChanged = function () { showFieldsFor(form, format.value); baseUrl.placeholder = BASE_URL_HINTS[format.value] || ""; };
+  format.addEventListener("change", formatChanged);
+  formatChanged();
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     var out = Object.assign({}, v, { name: name.value.trim(), format: format.value, baseUrl: baseUrl.value.trim(), enabled: enabled.checked });

@@ -47,7 +47,8 @@ function readOnlyNote() {
 }
 
 async function call(method, path, body, ifMatch) {
-  var headers = { authorization: "Bearer " + adminToken() };
+  var token = adminToken();
+  var headers = { authorization: "Bearer " + token };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (ifMatch) headers["if-match"] = ifMatch;
   var res = await fetch("/admin/api" + path, { method: method, headers: headers, cache: "no-store", credentials: "omit",
@@ -55,7 +56,8 @@ async function call(method, path, body, ifMatch) {
   var text = await res.text();
   var data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: { message: text } }; }
-  if (res.status === 401) { signOut("The admin token was refused. Sign in again."); throw new ApiError(401, data); }
+  // A refusal of a token no longer in use (a late answer to a wrong one, after signing in again) signs nobody out.
+  if (res.status === 401) { if (adminToken() === token) signOut("The admin token was refused. Sign in again."); throw new ApiError(401, data); }
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }
@@ -217,24 +219,67 @@ async function copy(text, done) {
 
 // ----------------------------------------------------------------------------------- settings
 function humanize(key) { return key.replace(/([A-Z])/g, " $1").replace(/^./, function (c) { return c.toUpperCase(); }); }
-function settingsFields(obj, prefix) {
-  return Object.keys(obj).map(function (key) {
-    var v = obj[key], path = prefix ? prefix + "." + key : key, label = humanize(key);
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      return h("fieldset", { "data-group": path }, h("legend", { text: label }), h("div", { class: "grid" }, settingsFields(v, path)));
-    }
-    var input;
-    if (typeof v === "boolean") input = h("input", { type: "checkbox", checked: v, "data-kind": "boolean" });
-    else if (typeof v === "number") input = h("input", { type: "number", value: String(v), "data-kind": "number", inputmode: "numeric" });
-    else if (Array.isArray(v)) input = h("textarea", { rows: "3", value: v.join("\n"), "data-kind": "list" });
-    else input = h("input", { value: String(v), "data-kind": "string" });
-    input.setAttribute("data-key", path);
-    return field(label, input, path, Array.isArray(v) ? "One per line." : null);
+// Every setting in plain words, grouped; its name in the config document in small type under it.
+var SETTING_GROUPS = [
+  ["Retries", [
+    ["retryBaseDelayMs", "First retry after (ms)", "A provider's retries wait this long, then twice as long, with jitter."],
+    ["maxRetryAfterMs", "Longest Retry-After to wait for (ms)", "When a provider asks for a longer wait, the next provider takes the request at once."]]],
+  ["Circuit breaker", [
+    ["cooldown.threshold", "Failures in a row before resting", "After this many, the provider is skipped for a while."],
+    ["cooldown.baseMs", "First rest (ms)", "How long a failing provider is skipped at first; longer when it keeps failing."],
+    ["cooldown.maxMs", "Longest rest (ms)", "The most a failing provider is skipped at once; then one request probes it."],
+    ["credentialCooldownMaxMs", "Longest pause for a limited credential (ms)", "After a 429 to a caller's own key or login, that provider is skipped for that credential until the limit lifts, at most this long. 0 turns it off."]]],
+  ["Streams", [
+    ["stream.firstEventTimeoutMs", "Wait for the first content (ms)", "A stream with nothing to show by then fails over."],
+    ["stream.idleTimeoutMs", "Longest silence once flowing (ms)", "A stream quiet for longer ends with an error event."],
+    ["stream.keepAliveMs", "Ping the client after (ms)", "While the answer is not ready, the client's stream starts with pings."],
+    ["stripBillingCch", "Keep prompt caching hitting", "Removes the volatile cch value from Claude Code's billing block."]]],
+  ["Browser access", [
+    ["allowedOrigins", "Browser origins allowed to call /v1", "Exact origins such as https://app.example.com, one per line; * only if you mean it."]]],
+  ["Direct routes", [
+    ["directRoutes", "Translate for callers with their own key", "Turns on /openai/<host>/…, /openai-responses/<host>/… and /gemini/<host>/…"],
+    ["directHosts", "Hosts the direct routes may reach", "host or host:port, one per line."]]]
+];
+function settingAt(obj, path) { return path.split(".").reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, obj); }
+function settingInput(v, path) {
+  var input;
+  if (typeof v === "boolean") input = h("input", { type: "checkbox", checked: v, "data-kind": "boolean" });
+  else if (typeof v === "number") input = h("input", { type: "number", value: String(v), "data-kind": "number", inputmode: "numeric" });
+  else if (Array.isArray(v)) input = h("textarea", { rows: "3", value: v.join("\n"), "data-kind": "list" });
+  else input = h("input", { value: String(v), "data-kind": "string" });
+  input.setAttribute("data-key", path);
+  return input;
+}
+function settingField(settings, path, label, hint) {
+  var v = settingAt(settings, path);
+  if (v === undefined) return null;
+  var f = field(label, settingInput(v, path), path, hint);
+  f.appendChild(h("code", { class: "config-name", text: "settings." + path }));
+  return f;
+}
+function settingsFields(settings) {
+  var known = {};
+  var groups = SETTING_GROUPS.map(function (g) {
+    return h("fieldset", { "data-group": g[0] }, h("legend", { text: g[0] }), h("div", { class: "grid" }, g[1].map(function (s) {
+      known[s[0]] = true;
+      return settingField(settings, s[0], s[1], s[2]);
+    })));
   });
+  // Whatever has no words yet is still editable, under its own name.
+  var rest = [];
+  (function walk(obj, prefix) {
+    Object.keys(obj).forEach(function (key) {
+      var path = prefix ? prefix + "." + key : key, v = obj[key];
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) walk(v, path);
+      else if (!known[path]) rest.push(settingField(settings, path, humanize(key), null));
+    });
+  })(settings, "");
+  if (rest.length > 0) groups.push(h("fieldset", { "data-group": "other" }, h("legend", { text: "Other" }), h("div", { class: "grid" }, rest)));
+  return groups;
 }
 function renderSettings() {
   var form = $("#settings-form"); form.textContent = "";
-  append(form, [h("div", { class: "grid" }, settingsFields(state.doc.settings || {}, "")), h("p", { class: "form-error error", role: "alert" }),
+  append(form, [settingsFields(state.doc.settings || {}), h("p", { class: "form-error error", role: "alert" }),
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: "Save settings" }))]);
 }
 function readSettings(form) {

@@ -69,12 +69,16 @@ legend { font-weight: 700; font-size: .92rem; padding: 0 4px; }
 .table-wrap { overflow-x: auto; }
 tr.log-error td, tr.log-error th { background: color-mix(in srgb, var(--danger, #b42318) 10%, transparent); }
 tr.log-failover td, tr.log-failover th { background: color-mix(in srgb, #b54708 10%, transparent); }
+.usage-svg { width: 100%; height: auto; max-height: 260px; }
+.usage-svg .axis { stroke: var(--line); }
+.usage-svg .tick { fill: var(--muted); font-size: 11px; }
+.usage-svg .series:hover { opacity: .75; }
+.usage-svg .mark-failover, .mark-failover-key { fill: #d97706; background: #d97706; border-radius: 50%; }
+.usage-svg .mark-error, .mark-error-key { fill: #dc2626; background: #dc2626; }
+.legend { list-style: none; padding: 0; margin: 6px 0 0; display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: .85rem; }
+.legend .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; vertical-align: middle; }
+.config-name { display: block; font-size: .75rem; color: var(--muted); margin-top: 2px; }
 .usage-chart { display: grid; gap: .75rem; margin-bottom: 1rem; }
-.usage-row { margin: 0; }
-.usage-row figcaption { font-size: .85rem; margin-bottom: .25rem; }
-.bars { display: grid; grid-template-columns: repeat(24, 1fr); gap: 2px; align-items: end; height: 48px; border-bottom: 1px solid #8884; }
-.bar { display: flex; flex-direction: column-reverse; background: #3b82f6; min-height: 1px; }
-.bar-errors { background: #dc2626; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: middle; }
 th { color: var(--muted); font-weight: 600; }

@@ -19,26 +19,54 @@ function renderUsage() {
   append(box, [h("h3", { text: "Last 24 hours" + (u.hourly.scope === "deployment" ? " (whole deployment)" : " (this process)") }), usageChart(u.hourly),
     h("h3", { text: "Per provider" }), usageTable("Provider", u.providers), h("h3", { text: "Per access token" }), usageTable("Token", u.tokens)]);
 }
-// One row of 24 hourly bars per provider and token: requests, with the errors part in another colour.
+// The last 24 hours: requests per provider per hour, stacked, with the hour's failovers and errors
+// marked above its bar. Each piece has a title: hovering (or a screen reader) gives the numbers.
+var SVG = "http://www.w3.org/2000/svg";
+var SERIES_COLOURS = ["#2f5bd3", "#1a7f64", "#8a5cd0", "#c2410c", "#0e7490", "#a16207", "#be185d", "#4d7c0f"];
+function svg(tag, attrs, title) {
+  var el = document.createElementNS(SVG, tag);
+  Object.keys(attrs).forEach(function (k) { el.setAttribute(k, String(attrs[k])); });
+  if (title) { var t = document.createElementNS(SVG, "title"); t.textContent = title; el.appendChild(t); }
+  return el;
+}
 function usageChart(hourly) {
-  var keys = Object.keys(hourly.keys);
-  if (keys.length === 0) return h("p", { class: "muted", text: "No requests in the last 24 hours." });
-  var max = 1;
-  keys.forEach(function (k) { hourly.keys[k].forEach(function (c) { if (c.requests > max) max = c.requests; }); });
-  return h("div", { class: "usage-chart" }, keys.map(function (k) {
+  var names = Object.keys(hourly.keys).filter(function (k) { return k.indexOf("provider:") === 0; });
+  if (names.length === 0) return h("p", { class: "muted", text: "No requests in the last 24 hours." });
+  var hours = hourly.hours, W = 720, H = 220, left = 36, bottom = 22, top = 16;
+  var slot = (W - left) / hours.length, barW = Math.max(4, slot - 4);
+  var totals = hours.map(function (_, i) {
+    return names.reduce(function (t, k) { var c = hourly.keys[k][i]; return { requests: t.requests + c.requests, errors: t.errors + c.errors, failovers: t.failovers + c.failovers }; },
+      { requests: 0, errors: 0, failovers: 0 });
+  });
+  var max = Math.max(1, Math.max.apply(null, totals.map(function (t) { return t.requests; })));
+  var scale = (H - bottom - top) / max;
+  var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "usage-svg", role: "img", "aria-label": "Requests per provider per hour over the last 24 hours" });
+  chart.appendChild(svg("line", { x1: left, x2: W, y1: H - bottom, y2: H - bottom, class: "axis" }));
+  chart.appendChild(svg("text", { x: left - 6, y: top + 4, "text-anchor": "end", class: "tick" })).textContent = String(max);
+  chart.appendChild(svg("text", { x: left - 6, y: H - bottom, "text-anchor": "end", class: "tick" })).textContent = "0";
+  hours.forEach(function (hour, i) {
+    var x = left + i * slot + (slot - barW) / 2, y = H - bottom;
+    var when = new Date(hour).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    names.forEach(function (k, n) {
+      var c = hourly.keys[k][i];
+      if (c.requests === 0) return;
+      var hgt = c.requests * scale;
+      y -= hgt;
+      chart.appendChild(svg("rect", { x: x, y: y, width: barW, height: hgt, fill: SERIES_COLOURS[n % SERIES_COLOURS.length], class: "series" },
+        k.slice(9) + ", " + when + ": " + c.requests + " requests, " + c.failovers + " failovers, " + c.errors + " errors"));
+    });
+    var t = totals[i];
+    if (t.failovers > 0) chart.appendChild(svg("circle", { cx: x + barW / 2, cy: y - 6, r: 3.5, class: "mark-failover" }, when + ": " + t.failovers + " failovers"));
+    if (t.errors > 0) chart.appendChild(svg("rect", { x: x + barW / 2 - 3.5, y: y - (t.failovers > 0 ? 18 : 10), width: 7, height: 7, class: "mark-error" }, when + ": " + t.errors + " errors"));
+    if (i % 3 === 0) chart.appendChild(svg("text", { x: x + barW / 2, y: H - 6, "text-anchor": "middle", class: "tick" })).textContent = new Date(hour).getHours() + "h";
+  });
+  var legend = h("ul", { class: "legend" }, names.map(function (k, n) {
     var t = hourly.totals[k];
-    var label = k + ": " + t.requests + " requests, " + t.errors + " errors, " + t.failovers + " failovers in 24 h";
-    return h("figure", { class: "usage-row" },
-      h("figcaption", { text: label }),
-      h("div", { class: "bars", role: "img", "aria-label": label }, hourly.keys[k].map(function (c, i) {
-        var bar = h("span", { class: "bar", title: new Date(hourly.hours[i]).toLocaleString() + ": " + c.requests + " requests, " + c.errors + " errors" });
-        bar.style.height = Math.round(100 * c.requests / max) + "%";
-        var err = h("span", { class: "bar-errors" });
-        err.style.height = c.requests === 0 ? "0" : Math.round(100 * c.errors / c.requests) + "%";
-        bar.appendChild(err);
-        return bar;
-      })));
-  }));
+    var swatch = h("span", { class: "swatch" });
+    swatch.style.background = SERIES_COLOURS[n % SERIES_COLOURS.length];
+    return h("li", {}, swatch, k.slice(9) + ": " + t.requests + " requests, " + t.failovers + " failovers, " + t.errors + " errors");
+  }).concat([h("li", {}, h("span", { class: "swatch mark-failover-key" }), "failovers in that hour"), h("li", {}, h("span", { class: "swatch mark-error-key" }), "errors in that hour")]));
+  return h("figure", { class: "usage-chart" }, chart, h("figcaption", {}, legend));
 }
 
 // Health and usage change with traffic: re-read them every few seconds while the page is shown.

@@ -29,6 +29,12 @@ const visible = (l: Locator) => l.waitFor({ state: "visible", timeout: 10_000 })
 const textOf = (l: Locator) => () => l.textContent().then((t) => t ?? "")
 const poll = <T>(f: () => Promise<T>) => expect.poll(f, { timeout: 10_000 })
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+/** Each of `labels` through `f`, in order. */
+const each = async <T>(f: (label: string) => Promise<T>, labels: ReadonlyArray<string>): Promise<Array<T>> => {
+  const out: Array<T> = []
+  for (const l of labels) out.push(await f(l))
+  return out
+}
 const copied = () => page.evaluate("window.__copied.slice()") as Promise<Array<string>>
 
 // Headless Chromium has no clipboard to read back; the page's writes are recorded instead.
@@ -299,6 +305,11 @@ describe("the admin page in Chromium", () => {
       }).toContain("1 ok")
       await live.locator("#providers").screenshot({ path: join(SHOTS, "13-shared-health.png") })
       await poll(textOf(live.locator("#usage-tables h3").first())).toContain("whole deployment")
+      // the 24-hour chart: the hour's bar for the provider, its numbers in its title (shown on hover)
+      const bar = live.locator("#usage svg.usage-svg rect.series").last()
+      expect(await bar.locator("title").textContent()).toMatch(/^fake, .*: \d+ requests, \d+ failovers, \d+ errors$/)
+      await bar.hover()
+      expect(await textOf(live.locator("#usage .legend"))()).toContain("fake: ")
       await live.locator("#usage").screenshot({ path: join(SHOTS, "14-usage-chart.png") })
     } finally {
       await live.close()
@@ -320,6 +331,59 @@ describe("the admin page in Chromium", () => {
     expect(stored).toMatchObject({ format: "openai-responses", reasoning: { summary: "auto" }, apiKey: "sk-\u2026y-01" })
     await admin("DELETE", "/providers/gpt")
     await poll(() => storedNames()).toEqual(before)
+  })
+
+  it("offers presets: each fills the format, base URL and model map, and shows only the fields its kind uses", async () => {
+    await page.reload() // the last test changed the chain behind the page's back
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
+    await page.getByRole("button", { name: "Add provider" }).click()
+    const form = page.getByRole("form", { name: "New provider" })
+    const kind = form.getByLabel("Kind")
+    const shown = async (label: string) => form.getByLabel(label, { exact: true }).isVisible()
+    const mapRows = () => form.locator("[data-path=models] .map-row").evaluateAll((rows) =>
+      rows.map((r) => `${(r.querySelector(".map-key") as unknown as { value: string }).value}=${(r.querySelector(".map-value") as unknown as { value: string }).value}`))
+    const expectations: Array<[string, string, string, Array<string>]> = [
+      ["Anthropic (your own API key)", "anthropic", "https://api.anthropic.com", []],
+      ["Claude on AWS Bedrock", "bedrock", "", []],
+      ["Claude on Google Vertex AI", "vertex", "", []],
+      ["OpenAI (Responses API)", "openai-responses", "https://api.openai.com/v1", ["claude-*-haiku-*=gpt-5-mini", "*=gpt-5.1-codex"]],
+      ["OpenRouter", "openai", "https://openrouter.ai/api/v1", ["claude-*-haiku-*=anthropic/claude-haiku-4.5", "*=anthropic/claude-sonnet-4.5"]],
+      ["DeepSeek", "openai", "https://api.deepseek.com", ["*=deepseek-chat"]],
+      ["Groq", "openai", "https://api.groq.com/openai/v1", ["*=openai/gpt-oss-120b"]],
+      ["Google Gemini", "gemini", "https://generativelanguage.googleapis.com", ["claude-*-haiku-*=gemini-2.5-flash", "*=gemini-2.5-pro"]],
+      ["A local OpenAI-compatible server (Ollama, vLLM, LM Studio)", "openai", "http://127.0.0.1:11434/v1", ["*=qwen3-coder"]]
+    ]
+    for (const [label, format, baseUrl, models] of expectations) {
+      await kind.selectOption({ label })
+      expect(await form.getByLabel("Format").inputValue(), label).toBe(format)
+      expect(await form.getByLabel("Base URL").inputValue(), label).toBe(baseUrl)
+      expect(await mapRows(), label).toEqual(models)
+    }
+    await kind.selectOption({ label: "Claude on AWS Bedrock" })
+    expect(await form.getByLabel("Region (bedrock, vertex)").inputValue()).toBe("us-east-1")
+    expect([await each(shown, ["AWS access key id (bedrock)", "AWS secret access key (bedrock)", "API key", "Project (vertex)", "Token field (openai)"])])
+      .toEqual([[true, true, true, false, false]])
+    await page.locator("#providers form.editor").screenshot({ path: join(SHOTS, "16-preset-bedrock.png") })
+    await kind.selectOption({ label: "DeepSeek" })
+    expect(await form.getByLabel("Echo reasoning (openai)").isChecked()).toBe(true)
+    expect(await shown("Token field (openai)")).toBe(true)
+    expect(await shown("Region (bedrock, vertex)")).toBe(false)
+    await kind.selectOption({ label: "Claude on Google Vertex AI" })
+    expect(await form.getByLabel("Name").inputValue()).toBe("vertex")
+    expect([await each(shown, ["Project (vertex)", "Service account key file (vertex)", "API key", "AWS access key id (bedrock)"])]).toEqual([[true, true, false, false]])
+    // the key file, chosen as a user would: it fills the JSON
+    const key = await (await fetch(`${fakeUrl}/google/service-account.json`)).text()
+    await form.getByLabel("Service account key file (vertex)").setInputFiles({ name: "key.json", mimeType: "application/json", buffer: Buffer.from(key) })
+    await poll(() => form.getByLabel("Service account key JSON (vertex)").inputValue()).toBe(key)
+    await form.getByLabel("Project (vertex)").fill("fake-project")
+    await page.locator("#providers form.editor").screenshot({ path: join(SHOTS, "17-preset-vertex.png") })
+    const before = await storedNames()
+    await form.getByRole("button", { name: "Add provider" }).click()
+    await poll(() => storedNames()).toEqual([...before, "vertex"])
+    expect((await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "vertex")).toMatchObject({ format: "vertex", region: "us-east5", project: "fake-project" })
+    await admin("DELETE", "/providers/vertex")
+    await page.reload()
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
   })
 
   it("adds a Vertex provider from its region, project and service-account JSON, and shows a JSON mistake at its field", async () => {
