@@ -80,7 +80,7 @@ const isText = (b: ContentBlock | OtherBlock): b is TextBlock => b.type === "tex
 const textOf = (content: Message["content"]): string =>
   typeof content === "string" ? content : content.filter(isText).map((b) => b.text).join("\n\n")
 
-const decodeBase64Text = (data: string): string => {
+export const decodeBase64Text = (data: string): string => {
   const bin = atob(data)
   const bytes = new Uint8Array(bin.length)
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)

@@ -17,7 +17,8 @@ import type {
   ToolChoice,
   ToolResultBlock
 } from "../anthropic/Messages.js"
-import type { TranslateContext, TranslateProvider } from "../Format.js"
+import type { TranslateContext } from "../Format.js"
+import { decodeBase64Text } from "../openai/request.js"
 import { fnv1a, ToolNames } from "../openai/toolNames.js"
 import { providerTag, reasoningItem } from "./reasoning.js"
 
@@ -71,28 +72,17 @@ const MAX_KEY = 64
 
 export const responsesUrl = (baseUrl: string): string => `${baseUrl.replace(/\/+$/, "")}/responses`
 
-export const responsesHeaders = (provider: TranslateProvider): Record<string, string> => {
-  const headers: Record<string, string> = { "content-type": "application/json" }
-  if (provider.apiKey !== undefined && provider.apiKey !== "") headers["authorization"] = `Bearer ${provider.apiKey}`
-  for (const [name, value] of Object.entries(provider.headers ?? {})) {
-    const lower = name.toLowerCase()
-    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === lower) delete headers[existing]
-    headers[name] = value
-  }
-  return headers
-}
+/** The same headers as Chat Completions: the key as a bearer token, the provider's own headers over ours. */
+export { chatHeaders as responsesHeaders } from "../openai/request.js"
 
 const isText = (b: ContentBlock | OtherBlock): b is TextBlock => b.type === "text" && typeof b.text === "string"
 
 const imageUrl = (source: ImageSource): string =>
   source.type === "base64" ? `data:${source.media_type};base64,${source.data}` : source.url
 
-const decodeBase64Text = (data: string): string | undefined => {
+const decodeText = (data: string): string | undefined => {
   try {
-    const bin = atob(data)
-    const bytes = new Uint8Array(bin.length)
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
-    return new TextDecoder().decode(bytes)
+    return decodeBase64Text(data)
   } catch {
     return undefined
   }
@@ -115,7 +105,7 @@ const documentContent = (doc: DocumentBlock): Array<InputContent> => {
     case "base64": {
       if (src.media_type.startsWith("image/")) return [{ type: "input_image", image_url: imageUrl(src), detail: "auto" }]
       if (src.media_type.startsWith("text/")) {
-        const decoded = decodeBase64Text(src.data)
+        const decoded = decodeText(src.data)
         if (decoded !== undefined) return text(decoded)
       }
       const file: InputContent = { type: "input_file", filename, file_data: `data:${src.media_type};base64,${src.data}` }

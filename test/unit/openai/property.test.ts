@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
 import { checkAnthropicStream } from "../AnthropicGrammar.js"
+import { cutAt, trickyCuts } from "../Rechunk.js"
 import { chunk, DONE, runStream, usageChunk } from "./helpers.js"
 
 const enc = new TextEncoder()
@@ -24,27 +25,8 @@ const scenarios: ReadonlyArray<string> = [
   crlf([chunk({ content: "cut \u{1F600}" }), chunk({ tool_calls: [{ index: 0, id: "c", type: "function", function: { name: "A", arguments: "{" } }] })].join(""))
 ]
 
-const run = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => {
-  const points = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b)
-  const parts: Array<Uint8Array> = []
-  let prev = 0
-  for (const c of points) {
-    parts.push(bytes.slice(prev, c))
-    prev = c
-  }
-  parts.push(bytes.slice(prev))
-  return runStream(parts)
-}
+const run = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => runStream(cutAt(bytes, cuts))
 
-/** Byte offsets that split a CRLF pair or a multi-byte UTF-8 character. */
-const tricky = (bytes: Uint8Array): Array<number> => {
-  const out: Array<number> = []
-  for (let i = 1; i < bytes.length; i++) {
-    const b = bytes[i] ?? 0
-    if ((bytes[i - 1] === 13 && b === 10) || (b & 0xc0) === 0x80) out.push(i)
-  }
-  return out
-}
 
 describe("OpenAI stream: re-chunking", () => {
   it("gives the same Anthropic stream for any byte boundaries (inside UTF-8 chars and CRLF too)", async () => {
@@ -52,7 +34,7 @@ describe("OpenAI stream: re-chunking", () => {
       const bytes = enc.encode(scenario)
       const reference = await run(bytes, [])
       checkAnthropicStream(reference)
-      const hard = tricky(bytes)
+      const hard = trickyCuts(bytes)
       expect(hard.length).toBeGreaterThan(5)
       // every tricky cut on its own
       for (const c of hard) expect(await run(bytes, [c])).toBe(reference)

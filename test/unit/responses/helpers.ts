@@ -5,6 +5,7 @@
 import type { MessagesRequest } from "../../../src/formats/anthropic/Messages.js"
 import type { TranslateContext, Translation } from "../../../src/formats/Format.js"
 import { OpenAiResponsesFormat } from "../../../src/formats/responses/index.js"
+import { bytesStream, readAll } from "../openai/helpers.js"
 
 export const ctx = (provider: Partial<TranslateContext["provider"]> = {}, model = "gpt-test"): TranslateContext => ({
   provider: { name: "resp", baseUrl: "https://api.example.com/v1", apiKey: "sk-test", ...provider },
@@ -103,25 +104,7 @@ const split = (text: string): Array<string> => {
 
 const enc = new TextEncoder()
 
-export const readAll = async (stream: ReadableStream<Uint8Array>): Promise<string> => {
-  const dec = new TextDecoder()
-  let s = ""
-  const reader = stream.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    s += dec.decode(value, { stream: true })
-  }
-  return s + dec.decode()
-}
-
-export const bytesStream = (parts: ReadonlyArray<Uint8Array>): ReadableStream<Uint8Array> =>
-  new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const p of parts) c.enqueue(p)
-      c.close()
-    }
-  })
+export { bytesStream, readAll } from "../openai/helpers.js"
 
 /** Runs upstream SSE text (as given chunks) through the translation's stream transform. */
 export const runStream = (
