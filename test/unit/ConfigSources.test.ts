@@ -16,6 +16,28 @@ describe("configuration sources", () => {
     expect(missing.issues).toEqual([{ path: ["providers", 0, "apiKey"], message: "env:B_KEY: the variable B_KEY is not set" }])
   })
 
+  it("resolves env: references in the clouds' secrets too: the AWS secret and session token, the service-account key", () => {
+    const cloud = {
+      providers: [
+        { name: "bedrock", format: "bedrock", region: "us-east-1", aws: { accessKeyId: "AKIAFAKEFAKEFAKE0001", secretAccessKey: "env:AWS_SECRET", sessionToken: "env:AWS_SESSION" } },
+        { name: "vertex", format: "vertex", region: "global", project: "my-project", serviceAccount: { client_email: "a@b.iam.gserviceaccount.com", private_key: "env:GOOGLE_KEY" } }
+      ]
+    }
+    const { issues, value } = resolveRefs(cloud, { AWS_SECRET: "secret", AWS_SESSION: "session", GOOGLE_KEY: "-----BEGIN PRIVATE KEY-----\\nAA\\n-----END PRIVATE KEY-----" })
+    expect(issues).toEqual([])
+    expect(value).toMatchObject({
+      providers: [
+        { aws: { accessKeyId: "AKIAFAKEFAKEFAKE0001", secretAccessKey: "secret", sessionToken: "session" } },
+        { serviceAccount: { client_email: "a@b.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\\nAA\\n-----END PRIVATE KEY-----" } }
+      ]
+    })
+    expect(resolveRefs(cloud, {}).issues.map((i) => i.path.join("."))).toEqual([
+      "providers.0.aws.secretAccessKey",
+      "providers.0.aws.sessionToken",
+      "providers.1.serviceAccount.private_key"
+    ])
+  })
+
   it("validates FAILOVER_CONFIG like the admin API and reports the first problem with its path, never a secret", () => {
     expect(managedDocument({}, false)).toBeUndefined()
     expect(Either.isRight(managedDocument({ FAILOVER_CONFIG: doc("env:B_KEY"), B_KEY: "sk-b", EXTRA: "1" }, false)!)).toBe(true)
