@@ -194,37 +194,39 @@ const modelList = (snapshot: Snapshot) => {
 }
 
 /** Run the chain and turn its outcome into an answer, counting usage on the way. */
-/** The request's line in the request log, once its answer is complete (`usage` resolves at a stream's end). */
+/**
+ * The request's line in the request log, once its answer is complete: now, in this fiber, when the
+ * answer is whole; when `done` resolves (a stream's end), with its token counts, otherwise.
+ */
 const logRequest = (
   usage: Usage["Type"],
   p: Plan,
   startedAt: number,
   outcome: { readonly provider: string; readonly status: number; readonly trail: AttemptTrail; readonly failedOver: boolean },
   done: Promise<TokenUsage | undefined> | undefined
-) => {
+): Effect.Effect<void> => {
   const { request } = p
   const headAt = Date.now()
-  const write = (tokens: TokenUsage | undefined) => {
-    const entry: LogEntry = {
-      at: startedAt,
-      requestId: request.requestId,
-      method: request.method,
-      path: request.path,
-      model: request.message?.scan?.model,
-      stream: request.stream,
-      provider: outcome.provider,
-      status: outcome.status,
-      attempts: outcome.trail.attempts(),
-      failedOver: outcome.failedOver,
-      latencyMs: Date.now() - startedAt,
-      ttfbMs: headAt - startedAt,
-      ...(tokens === undefined ? {} : { inputTokens: tokens.input, outputTokens: tokens.output }),
-      ...(p.tokenLabel === undefined ? {} : { token: p.tokenLabel })
-    }
-    Effect.runSync(usage.log(entry))
-  }
-  if (done === undefined) write(undefined)
-  else done.then(write, () => write(undefined))
+  const entryOf = (tokens: TokenUsage | undefined): LogEntry => ({
+    at: startedAt,
+    requestId: request.requestId,
+    method: request.method,
+    path: request.path,
+    model: request.message?.scan?.model,
+    stream: request.stream,
+    provider: outcome.provider,
+    status: outcome.status,
+    attempts: outcome.trail.attempts(),
+    failedOver: outcome.failedOver,
+    latencyMs: Date.now() - startedAt,
+    ttfbMs: headAt - startedAt,
+    ...(tokens === undefined ? {} : { inputTokens: tokens.input, outputTokens: tokens.output }),
+    ...(p.tokenLabel === undefined ? {} : { token: p.tokenLabel })
+  })
+  if (done === undefined) return usage.log(entryOf(undefined))
+  const later = (tokens: TokenUsage | undefined) => Effect.runSync(usage.log(entryOf(tokens)))
+  done.then(later, () => later(undefined))
+  return Effect.void
 }
 
 const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, startedAt: number) =>
@@ -238,7 +240,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
       yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag, trail })
       const { request } = p
       const headers = { ...cors, "x-failover-attempts": trail }
-      logRequest(usage, p, startedAt, { provider: f.provider, status: Reply.failureStatus(f), trail: f.trail, failedOver: f.failedOver.length > 0 }, undefined)
+      yield* logRequest(usage, p, startedAt, { provider: f.provider, status: Reply.failureStatus(f), trail: f.trail, failedOver: f.failedOver.length > 0 }, undefined)
       return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, headers) ??
         Reply.fromFailure(f, request.requestId, headers)
     }
@@ -249,7 +251,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
     r.reply.usage?.then((u) => {
       if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output))
     })
-    logRequest(usage, p, startedAt, { provider: r.provider, status: r.reply.status, trail: r.trail, failedOver: r.failedOver.length > 0 || r.trail.skippedAny }, r.reply.usage)
+    yield* logRequest(usage, p, startedAt, { provider: r.provider, status: r.reply.status, trail: r.trail, failedOver: r.failedOver.length > 0 || r.trail.skippedAny }, r.reply.usage)
     yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status, trail })
     return Reply.fromReply(r.reply, r.provider, p.request.requestId, { ...cors, "x-failover-attempts": trail })
   })
