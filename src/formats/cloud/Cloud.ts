@@ -53,8 +53,10 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
       })
     }
     if (account === undefined) return Effect.fail(new Unauthorized({ provider: config.name, status: 401, reason: "no serviceAccount" }))
+    // No abort signal: the refresh is shared by every request waiting for it, and one client going
+    // away must not fail the others; the wait itself is bounded below.
     return Effect.tryPromise({
-      try: (signal) => deps.tokens.token(account, signal),
+      try: () => deps.tokens.token(account),
       catch: (cause): ProviderError => {
         if (!(cause instanceof GoogleAuthError)) return new Network({ provider: config.name, reason: `token endpoint: ${String(cause)}` })
         if (cause.kind === "unavailable") {
