@@ -197,10 +197,24 @@ const assistantMessage = (content: Message["content"], names: ToolNames, echoRea
   out.push(msg)
 }
 
-const systemMessages = (system: MessagesRequest["system"], out: Array<ChatMessage>): void => {
-  if (system === undefined) return
+/** The system prompt as one text, without Claude Code's billing block ("" when nothing is left).
+ * Shared with the Responses API adapter. */
+export const systemText = (system: MessagesRequest["system"]): string => {
+  if (system === undefined) return ""
   const blocks = typeof system === "string" ? [system] : system.filter(isText).map((b) => b.text)
-  const text = blocks.filter((t) => t !== "" && !t.startsWith(BILLING_HEADER)).join("\n\n")
+  return blocks.filter((t) => t !== "" && !t.startsWith(BILLING_HEADER)).join("\n\n")
+}
+
+/** max_tokens clamped by the provider's maxTokens (either alone when the other is not set). */
+export const outputTokenLimit = (request: MessagesRequest, provider: TranslateProvider): number | undefined =>
+  request.max_tokens === undefined
+    ? provider.maxTokens
+    : provider.maxTokens === undefined
+    ? request.max_tokens
+    : Math.min(request.max_tokens, provider.maxTokens)
+
+const systemMessages = (system: MessagesRequest["system"], out: Array<ChatMessage>): void => {
+  const text = systemText(system)
   if (text !== "") out.push({ role: "system", content: text })
 }
 
@@ -264,11 +278,7 @@ export const toChatRequest = (request: MessagesRequest, ctx: TranslateContext): 
   if (request.stop_sequences !== undefined && request.stop_sequences.length > 0) body.stop = request.stop_sequences.slice(0, MAX_STOP)
   if (request.temperature !== undefined) body.temperature = request.temperature
   if (request.top_p !== undefined) body.top_p = request.top_p
-  const max = request.max_tokens === undefined
-    ? provider.maxTokens
-    : provider.maxTokens === undefined
-    ? request.max_tokens
-    : Math.min(request.max_tokens, provider.maxTokens)
+  const max = outputTokenLimit(request, provider)
   if (max !== undefined) body[provider.tokenField ?? "max_tokens"] = max
   if (request.stream === true) {
     body.stream = true

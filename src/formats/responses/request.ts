@@ -18,7 +18,7 @@ import type {
   ToolResultBlock
 } from "../anthropic/Messages.js"
 import type { TranslateContext } from "../Format.js"
-import { decodeBase64Text } from "../openai/request.js"
+import { decodeBase64Text, outputTokenLimit, systemText } from "../openai/request.js"
 import { fnv1a, ToolNames } from "../openai/toolNames.js"
 import { providerTag, reasoningItem } from "./reasoning.js"
 
@@ -63,8 +63,6 @@ export interface ResponsesRequest {
   stream?: true
 }
 
-/** Claude Code's first system block is billing metadata with a volatile `cch=` value: not sent. */
-const BILLING_HEADER = "x-anthropic-billing-header:"
 /** `max_output_tokens` below 16 is a 400; Claude Code probes with `max_tokens: 1`. */
 const MIN_OUTPUT_TOKENS = 16
 /** OpenAI's limit for `prompt_cache_key` and `call_id`. */
@@ -183,13 +181,6 @@ const assistantItems = (content: Message["content"], names: ToolNames, ids: Tool
   flush()
 }
 
-const instructions = (system: MessagesRequest["system"]): string | undefined => {
-  if (system === undefined) return undefined
-  const blocks = typeof system === "string" ? [system] : system.filter(isText).map((b) => b.text)
-  const text = blocks.filter((t) => t !== "" && !t.startsWith(BILLING_HEADER)).join("\n\n")
-  return text === "" ? undefined : text
-}
-
 const toolChoice = (choice: ToolChoice, names: ToolNames): ResponsesToolChoice => {
   switch (choice.type) {
     case "auto":
@@ -241,8 +232,8 @@ export const toResponsesRequest = (request: MessagesRequest, ctx: TranslateConte
     }
   }
   const body: ResponsesRequest = { model: ctx.model, input, store: false }
-  const system = instructions(request.system)
-  if (system !== undefined) body.instructions = system
+  const system = systemText(request.system)
+  if (system !== "") body.instructions = system
   // Server tools (web_search, ...) have no schema and cannot run elsewhere. Without `strict: false`
   // the API makes every property required.
   const tools = (request.tools ?? []).flatMap((t): Array<FunctionTool> =>
@@ -263,11 +254,7 @@ export const toResponsesRequest = (request: MessagesRequest, ctx: TranslateConte
       }
     }
   }
-  const max = request.max_tokens === undefined
-    ? provider.maxTokens
-    : provider.maxTokens === undefined
-    ? request.max_tokens
-    : Math.min(request.max_tokens, provider.maxTokens)
+  const max = outputTokenLimit(request, provider)
   if (max !== undefined) body.max_output_tokens = Math.max(MIN_OUTPUT_TOKENS, max)
   const effort = reasoningEffort(request)
   if (effort !== undefined) {

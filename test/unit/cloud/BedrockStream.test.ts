@@ -5,6 +5,7 @@ import { fromUtf8, toUtf8 } from "@smithy/util-utf8"
 import { bedrockStreamTranslator } from "../../../src/formats/cloud/BedrockStream.js"
 import { translateBody } from "../../../src/formats/StreamTranslator.js"
 import { checkAnthropicStream } from "../AnthropicGrammar.js"
+import { concatBytes } from "../Rechunk.js"
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8)
 const str = (value: string) => ({ type: "string" as const, value })
@@ -38,15 +39,7 @@ const run = (parts: ReadonlyArray<Uint8Array>) => {
   return out + dec.decode(t.end() ?? new Uint8Array(0))
 }
 
-const bytes = (...frames: Array<Uint8Array>) => {
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0))
-  let at = 0
-  for (const f of frames) {
-    out.set(f, at)
-    at += f.length
-  }
-  return out
-}
+const bytes = concatBytes
 
 describe("Bedrock event stream -> Anthropic SSE", () => {
   it("writes each chunk's event as Anthropic's own frame, without Bedrock's invocation metrics", () => {

@@ -3,21 +3,14 @@ import { EventStreamCodec, Int64 } from "@smithy/eventstream-codec"
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8"
 import fc from "fast-check"
 import { EventStreamDecoder, EventStreamError } from "../../../src/formats/cloud/EventStream.js"
+import { concatBytes } from "../Rechunk.js"
 
 /** An independent encoder: AWS's own. */
 const codec = new EventStreamCodec(toUtf8, fromUtf8)
 const encode = (headers: Parameters<typeof codec.encode>[0]["headers"], body: string) => codec.encode({ headers, body: fromUtf8(body) })
 const str = (value: string) => ({ type: "string" as const, value })
 
-const join = (parts: ReadonlyArray<Uint8Array>) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
+const join = (parts: ReadonlyArray<Uint8Array>) => concatBytes(...parts)
 
 const frames = [
   encode({ ":message-type": str("event"), ":event-type": str("chunk"), ":content-type": str("application/json") }, "{\"bytes\":\"eyJ0eXBlIjoicGluZyJ9\"}"),

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
 import { checkAnthropicStream } from "../AnthropicGrammar.js"
-import { cutAt, trickyCuts } from "../Rechunk.js"
+import { expectSameForAnyCuts } from "../Rechunk.js"
 import { chunk, DONE, runStream, usageChunk } from "./helpers.js"
 
-const enc = new TextEncoder()
 const crlf = (s: string) => s.replace(/\n/g, "\r\n")
 
 /** Upstream streams with multi-byte characters (2, 3 and 4 bytes) in text, reasoning and tool
@@ -25,32 +24,9 @@ const scenarios: ReadonlyArray<string> = [
   crlf([chunk({ content: "cut \u{1F600}" }), chunk({ tool_calls: [{ index: 0, id: "c", type: "function", function: { name: "A", arguments: "{" } }] })].join(""))
 ]
 
-const run = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => runStream(cutAt(bytes, cuts))
-
-
 describe("OpenAI stream: re-chunking", () => {
   it("gives the same Anthropic stream for any byte boundaries (inside UTF-8 chars and CRLF too)", async () => {
-    for (const scenario of scenarios) {
-      const bytes = enc.encode(scenario)
-      const reference = await run(bytes, [])
-      checkAnthropicStream(reference)
-      const hard = trickyCuts(bytes)
-      expect(hard.length).toBeGreaterThan(5)
-      // every tricky cut on its own
-      for (const c of hard) expect(await run(bytes, [c])).toBe(reference)
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }),
-          fc.subarray(hard, { maxLength: Math.min(10, hard.length) }),
-          async (cuts, forced) => {
-            expect(await run(bytes, [...cuts, ...forced])).toBe(reference)
-          }
-        ),
-        { numRuns: 150 }
-      )
-      // one byte at a time
-      expect(await run(bytes, Array.from({ length: bytes.length }, (_, i) => i))).toBe(reference)
-    }
+    for (const scenario of scenarios) await expectSameForAnyCuts(scenario, (parts) => runStream(parts), 150)
   })
 })
 

@@ -2,22 +2,17 @@
  * Responses API streams in the real event grammar (event names, sequence numbers, item ids and
  * output indexes as OpenAI sends them), and the plumbing to run them through the translator.
  */
-import type { MessagesRequest } from "../../../src/formats/anthropic/Messages.js"
 import type { TranslateContext, Translation } from "../../../src/formats/Format.js"
 import { OpenAiResponsesFormat } from "../../../src/formats/responses/index.js"
-import { bytesStream, readAll } from "../openai/helpers.js"
+import type { MessagesRequest } from "../../../src/formats/anthropic/Messages.js"
+import { baseRequest, bytesStream, readAll } from "../openai/helpers.js"
 
 export const ctx = (provider: Partial<TranslateContext["provider"]> = {}, model = "gpt-test"): TranslateContext => ({
   provider: { name: "resp", baseUrl: "https://api.example.com/v1", apiKey: "sk-test", ...provider },
   model
 })
 
-export const baseRequest = (over: Partial<MessagesRequest> = {}): MessagesRequest => ({
-  model: "claude-sonnet-4-5",
-  max_tokens: 1024,
-  messages: [{ role: "user", content: "hi" }],
-  ...over
-})
+export { baseRequest }
 
 export const translate = (request: MessagesRequest, c: TranslateContext = ctx()): Translation => OpenAiResponsesFormat.translate(request, c)
 
