@@ -14,7 +14,7 @@ import * as Quota from "./Quota/Quota.js"
 import * as SharedHealth from "./Shared/SharedHealth.js"
 
 const home = HttpServerResponse.text(
-  "claude-failover is running. Set ANTHROPIC_BASE_URL to this URL; the admin API is under /admin/api.\n",
+  "claude-failover is running. Set ANTHROPIC_BASE_URL to this URL; the admin page is at /admin, its API under /admin/api.\n",
   { contentType: "text/plain; charset=utf-8" }
 )
 

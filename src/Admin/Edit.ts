@@ -18,24 +18,7 @@ import { maskDocument, unmaskDocument } from "../Config/Masking.js"
 import { ConfigStore } from "../Config/Store.js"
 import { WorkerEnv } from "../Env.js"
 import type { ConfigSource } from "../Config/Sources.js"
-import { Conflict, InvalidRequest, type Issue, PreconditionFailed, StoreFailure } from "./Schemas.js"
-
-/** `["providers", 1, "baseUrl"]` -> `providers[1].baseUrl` */
-export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>(
-    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc === "" ? String(p) : `${acc}.${String(p)}`),
-    ""
-  )
-
-/**
- * Issues as the API reports them. An optional field with a wrong value also reports that it is not
- * `undefined`; that says nothing to a person, so it is dropped when the same path has a real problem.
- */
-export const toIssues = (issues: ReadonlyArray<ConfigIssue>): Array<Issue> => {
-  const all = issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
-  const noise = (i: Issue) => i.message.startsWith("Expected undefined, actual")
-  return all.filter((i) => !noise(i) || !all.some((j) => !noise(j) && j.path === i.path))
-}
+import { Conflict, InvalidRequest, PreconditionFailed, StoreFailure, toIssues } from "./Schemas.js"
 
 export const invalid = (issues: ReadonlyArray<ConfigIssue>) => Effect.fail(InvalidRequest.of(toIssues(issues)))
 

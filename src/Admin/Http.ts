@@ -1,6 +1,6 @@
 /**
  * The admin API served by the Worker: the handlers of every group, the security middleware, the
- * OpenAPI document and the page, mounted on the app's router. Built once per isolate from
+ * OpenAPI document, mounted on the app's router. Built once per isolate from
  * synchronous layers; the handlers use the app's services (config store, health, usage).
  */
 import { Etag, FileSystem, HttpApiBuilder, HttpLayerRouter, HttpPlatform, Path } from "@effect/platform"
@@ -9,7 +9,6 @@ import { Health } from "../Health/Health.js"
 import { AdminApi, OPENAPI_PATH, SettingsInput } from "./Api.js"
 import * as Auth from "./Auth.js"
 import { answerEtag, decodeBody, masked, readCurrent, readJson, update } from "./Edit.js"
-import * as Page from "./Page.js"
 import { ProvidersLive } from "./Providers.js"
 import { EnvLive, HealthLive, UsageLive } from "./Status.js"
 import { TokensLive } from "./Tokens.js"
@@ -66,5 +65,5 @@ const ApiLive = HttpLayerRouter.addHttpApi(AdminApi, { openapiPath: OPENAPI_PATH
   Layer.provide(PlatformLive)
 )
 
-/** The admin API, its OpenAPI document and the page (`GET /admin`). */
-export const layer = Layer.mergeAll(ApiLive, Page.routes)
+/** The admin API and its OpenAPI document. The page is static files (web/admin/), served beside it. */
+export const layer = ApiLive

@@ -5,7 +5,7 @@
  */
 import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { AccessToken, ConfigDocument, ProviderConfig, Settings } from "../Config/Document.js"
+import { AccessToken, ConfigDocument, type ConfigIssue, ProviderConfig, Settings } from "../Config/Document.js"
 
 // ---------------------------------------------------------------------------------------------- errors
 
@@ -14,6 +14,23 @@ const errorOf = <T extends string>(type: T) => Schema.Struct({ type: Schema.Lite
 /** One problem with a write: where (`providers[1].baseUrl`, "" for the whole body) and what. */
 export const Issue = Schema.Struct({ path: Schema.String, message: Schema.String }).annotations({ identifier: "Issue" })
 export type Issue = typeof Issue.Type
+
+/** `["providers", 1, "baseUrl"]` -> `providers[1].baseUrl` */
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc === "" ? String(p) : `${acc}.${String(p)}`),
+    ""
+  )
+
+/**
+ * Issues as the API reports them. An optional field with a wrong value also reports that it is not
+ * `undefined`; that says nothing to a person, so it is dropped when the same path has a real problem.
+ */
+export const toIssues = (issues: ReadonlyArray<ConfigIssue>): Array<Issue> => {
+  const all = issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+  const noise = (i: Issue) => i.message.startsWith("Expected undefined, actual")
+  return all.filter((i) => !noise(i) || !all.some((j) => !noise(j) && j.path === i.path))
+}
 
 export class Unauthorized extends Schema.Class<Unauthorized>("AdminUnauthorized")(
   { type: Schema.Literal("error"), error: errorOf("authentication_error") },
@@ -103,7 +120,10 @@ export const DocumentInput = Schema.extend(DocumentJson, Schema.Struct({
 }))
   .annotations({
     identifier: "ConfigDocumentInput",
-    description: "A whole config document; masked values sent back keep the stored secrets; `stored`, `etag` and `source` are ignored (send If-Match)"
+    description: "A whole config document; masked values sent back keep the stored secrets; `stored`, `etag` and `source` are ignored (send If-Match)",
+    // A typed client sends unknown keys on as they are: the API names each one as a problem, where a
+    // client that dropped them would store the document without what the user meant (a misspelt key).
+    parseOptions: { onExcessProperty: "preserve" }
   })
 
 export const Ok = Schema.Struct({ ok: Schema.Literal(true) }).annotations({ identifier: "Ok" })

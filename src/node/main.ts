@@ -1,7 +1,8 @@
 /**
- * The Node entry: the same app as the Worker (routes, admin API and page, providers, chain,
- * formats), served by @effect/platform-node's HTTP server. Only the services under it differ: the
- * config document lives in a local file, and health, usage and quotas are counted in this process.
+ * The Node entry: the same app as the Worker (routes, admin API, providers, chain, formats) and the
+ * admin page's built files (PAGE_DIR, default build/page), served by @effect/platform-node's HTTP
+ * server. Only the services under it differ: the config document lives in a local file, and
+ * health, usage and quotas are counted in this process.
  *
  * Environment: PORT (default 8787), HOST (default 127.0.0.1), CONFIG_FILE (default
  * .claude-failover/config.json), ADMIN_TOKEN, LOG_LEVEL, ALLOW_PRIVATE_UPSTREAMS (default "true":
@@ -25,6 +26,7 @@ import * as Usage from "../Health/Usage.js"
 import * as Quota from "../Quota/Quota.js"
 import * as Tracing from "../Tracing.js"
 import * as FileConfig from "./FileConfig.js"
+import * as PageFiles from "./PageFiles.js"
 import * as WebBridge from "./WebBridge.js"
 
 const env = process.env
@@ -85,7 +87,7 @@ const Banner = Layer.effectDiscard(
   )
 )
 
-const Main = HttpLayerRouter.serve(Layer.mergeAll(App.app, WebBridge.layer), {
+const Main = HttpLayerRouter.serve(Layer.mergeAll(App.app, WebBridge.layer, PageFiles.layerFrom(env)), {
   disableLogger: true,
   disableListenLog: true
 }).pipe(

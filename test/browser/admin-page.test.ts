@@ -13,6 +13,8 @@ let context: BrowserContext
 let page: Page
 let userDataDir: string
 const requestedUrls: Array<string> = []
+/** What the console said about the Content-Security-Policy (a refused script, style or connection). */
+const cspViolations: Array<string> = []
 
 /** The admin API from the test itself, to check what the page did. */
 const admin = async (method: string, path: string, body?: unknown) => {
@@ -57,6 +59,9 @@ beforeAll(async () => {
   page = context.pages()[0] ?? await context.newPage()
   page.setDefaultTimeout(10_000)
   page.on("request", (r) => requestedUrls.push(r.url()))
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text())
+  })
   page.on("dialog", (d) => void d.accept())
 })
 
@@ -80,6 +85,37 @@ describe("the admin page in Chromium", () => {
     await visible(page.getByRole("heading", { name: "Providers", exact: true }))
     expect(await page.evaluate("sessionStorage.getItem('claude-failover-admin-token')")).toBe(adminToken)
     await shot("02-signed-in")
+  })
+
+  it("is static files with a strict Content-Security-Policy: no inline script, nothing from elsewhere", async () => {
+    const html = await fetch(`${workerUrl}/admin`)
+    expect(html.status).toBe(200)
+    expect(html.headers.get("content-type")).toMatch(/^text\/html/)
+    const csp = html.headers.get("content-security-policy") ?? ""
+    expect(csp).toContain("default-src 'none'")
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|nonce-/)
+    expect(html.headers.get("x-frame-options")).toBe("DENY")
+    const markup = await html.text()
+    // Every script is a file of this origin, and no element carries a style or handler of its own.
+    expect(markup).not.toMatch(/<script(?![^>]*\bsrc="\/admin\/static\/)/)
+    expect(markup).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i)
+    for (const [file, type] of [["app.js", /^text\/javascript/], ["app.css", /^text\/css/]] as const) {
+      const r = await fetch(`${workerUrl}/admin/static/${file}`)
+      expect(r.status, file).toBe(200)
+      expect(r.headers.get("content-type"), file).toMatch(type)
+      expect(r.headers.get("content-security-policy"), file).toBe(csp)
+      expect(r.headers.get("x-content-type-options"), file).toBe("nosniff")
+    }
+    // One address for the page, and the admin API is still the Worker's.
+    const slash = await fetch(`${workerUrl}/admin/`, { redirect: "manual" })
+    expect([307, 308]).toContain(slash.status)
+    expect(new URL(slash.headers.get("location") ?? "", workerUrl).pathname).toBe("/admin")
+    expect((await fetch(`${workerUrl}/admin/api/config`)).status).toBe(401)
+    // Everything the page loaded came from this origin, and nothing was refused.
+    const origin = new URL(workerUrl).origin
+    for (const url of requestedUrls) expect(new URL(url).origin).toBe(origin)
+    expect(cspViolations).toEqual([])
   })
 
   it("creates an access token shown once, and copies it", async () => {
@@ -452,5 +488,6 @@ describe("the admin page in Chromium", () => {
     await page.screenshot({ path: join(SHOTS, "12-phone-tokens.png") })
     expect(requestedUrls.length).toBeGreaterThan(10)
     for (const url of requestedUrls) expect(url).not.toContain(adminToken)
+    expect(cspViolations).toEqual([])
   })
 })

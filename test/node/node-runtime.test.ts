@@ -1,10 +1,11 @@
 import { SELF } from "cloudflare:test"
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { gzipSync } from "node:zlib"
 import { describe, expect, inject, it } from "vitest"
 import { fileBackend } from "../../src/node/FileConfig.js"
+import { parseHeaders } from "../../src/node/PageFiles.js"
 import { anthropicMessage, messagesBody, post, putConfig, scenario } from "../worker/helpers.js"
 
 describe("Node runtime", () => {
@@ -28,6 +29,26 @@ describe("Node runtime", () => {
     expect((await env({})).baseUrl).toBe("http://proxy.example")
     expect((await env({ "x-forwarded-proto": "https" })).baseUrl).toBe("https://proxy.example")
     expect((await env({ "x-forwarded-proto": "gopher" })).baseUrl).toBe("http://proxy.example")
+  })
+})
+
+describe("the admin page on Node", () => {
+  it("serves the same built files as the Worker's Static Assets, with the headers of their _headers file", async () => {
+    const dir = join(process.cwd(), "build/page")
+    const rules = parseHeaders(await readFile(join(dir, "_headers"), "utf8"))
+    const page = await SELF.fetch("http://proxy.example/admin")
+    expect(page.status).toBe(200)
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8")
+    expect(await page.text()).toBe(await readFile(join(dir, "admin/index.html"), "utf8"))
+    const csp = rules("/admin")["content-security-policy"]
+    expect(csp).toContain("script-src 'self'")
+    expect(page.headers.get("content-security-policy")).toBe(csp)
+    const script = await SELF.fetch("http://proxy.example/admin/static/app.js")
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+    expect(script.headers.get("content-security-policy")).toBe(rules("/admin/static/app.js")["content-security-policy"])
+    expect(Buffer.from(await script.arrayBuffer()).equals(await readFile(join(dir, "admin/static/app.js")))).toBe(true)
+    // The API beside it is still the app's.
+    expect((await SELF.fetch("http://proxy.example/admin/api/config")).status).toBe(401)
   })
 })
 
