@@ -3,7 +3,7 @@
  * header, never in a URL), then every section drawn from the admin API, and a live refresh of health,
  * usage and the request log while the page is shown.
  */
-import { adminToken, api, clearAdminToken, errorMessage, setAdminToken, whenRefused } from "./AdminClient.js"
+import { adminToken, api, ApiError, clearAdminToken, errorMessage, setAdminToken, whenRefused } from "./AdminClient.js"
 import { wireClaudeCode } from "./ClaudeCode.js"
 import { $, input, toast } from "./Dom.js"
 import { renderProviders, wireProviders } from "./Providers.js"
@@ -29,7 +29,7 @@ const signIn = async (token: string) => {
     await refresh()
   } catch (e) {
     // A 401 has signed out already and said why.
-    if (!(e instanceof Error && "status" in e && e.status === 401)) $("#login-error").textContent = errorMessage(e)
+    if (!(e instanceof ApiError && e.status === 401)) $("#login-error").textContent = errorMessage(e)
     return
   }
   $("#login").hidden = true
