@@ -4,7 +4,7 @@
  * handlers; a failure becomes an `ApiError` with the HTTP status and the API's error body.
  */
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Cause, Effect, Exit, Layer, Option, ParseResult } from "effect"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option, ParseResult } from "effect"
 import {
   AdminApi,
   Conflict,
@@ -44,10 +44,11 @@ const makeClient = (token: string, ifMatch: string | undefined) =>
 
 export type Client = Effect.Effect.Success<ReturnType<typeof makeClient>>
 
-// Never from the HTTP cache, and never with the browser's cookies: the Bearer header is the credential.
-const Fetch = FetchHttpClient.layer.pipe(
+// One runtime for the page's calls. Never from the HTTP cache, and never with the browser's cookies:
+// the Bearer header is the credential.
+const runtime = ManagedRuntime.make(FetchHttpClient.layer.pipe(
   Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { cache: "no-store", credentials: "omit" }))
-)
+))
 
 /** Problems found before sending: the same schemas the API checks with, the same paths. */
 export const invalid = (error: ParseResult.ParseError) => {
@@ -81,9 +82,7 @@ export const api = async <A, E>(
   ifMatch?: string
 ): Promise<A> => {
   const token = adminToken()
-  const exit = await Effect.runPromiseExit(
-    makeClient(token, ifMatch).pipe(Effect.flatMap(f), Effect.provide(Fetch))
-  )
+  const exit = await runtime.runPromiseExit(Effect.flatMap(makeClient(token, ifMatch), f))
   if (Exit.isSuccess(exit)) return exit.value
   const failure = Option.getOrElse(Cause.failureOption(exit.cause), () => Cause.squash(exit.cause))
   const error = fromFailure(failure)
