@@ -32,27 +32,9 @@ export default async function setup(project: TestProject) {
   const fake = await startFakeUpstream()
   // Bindings, KV namespaces and Durable Objects as wrangler.toml declares them; the test's own values win.
   const { workerOptions } = unstable_getMiniflareWorkerOptions("./wrangler.toml")
-  const mf = new Miniflare({
-    ...workerOptions,
-    name: "claude-failover",
-    host: "127.0.0.1",
-    port: 0,
-    modules: true,
-    scriptPath: resolve(BUILD_DIR, "index.js"),
-    bindings: {
-      ...workerOptions.bindings,
-      ADMIN_TOKEN,
-      ALLOW_PRIVATE_UPSTREAMS: "true",
-      CONFIG_CACHE_MS: "0",
-      LOG_LEVEL: "none"
-    }
-  })
-  const url = await mf.ready
-
-  // The same bundle configured as code (README "Configuration as code"): a FAILOVER_CONFIG document
-  // with env: references, one that is invalid, and the familiar variables with and without tokens.
+  /** The bundle in Miniflare with these bindings on top; its runtime's output goes to `logs`. */
   const logs: Array<string> = []
-  const configured = async (bindings: Record<string, string>) => {
+  const start = async (bindings: Record<string, string>) => {
     const instance = new Miniflare({
       ...workerOptions,
       name: "claude-failover",
@@ -60,7 +42,7 @@ export default async function setup(project: TestProject) {
       port: 0,
       modules: true,
       scriptPath: resolve(BUILD_DIR, "index.js"),
-      bindings: { ...workerOptions.bindings, ADMIN_TOKEN, ALLOW_PRIVATE_UPSTREAMS: "true", CONFIG_CACHE_MS: "0", LOG_LEVEL: "info", ...bindings },
+      bindings: { ...workerOptions.bindings, ADMIN_TOKEN, ALLOW_PRIVATE_UPSTREAMS: "true", CONFIG_CACHE_MS: "0", ...bindings },
       handleRuntimeStdio: (out: Readable, err: Readable) => {
         out.on("data", (d: Buffer) => logs.push(String(d)))
         err.on("data", (d: Buffer) => logs.push(String(d)))
@@ -68,6 +50,11 @@ export default async function setup(project: TestProject) {
     })
     return { instance, url: (await instance.ready).origin }
   }
+  const { instance: mf, url } = await start({ LOG_LEVEL: "none" })
+
+  // The same bundle configured as code (README "Configuration as code"): a FAILOVER_CONFIG document
+  // with env: references, one that is invalid, and the familiar variables with and without tokens.
+  const configured = (bindings: Record<string, string>) => start({ LOG_LEVEL: "info", ...bindings })
   const managed = await configured({
     FAILOVER_CONFIG: JSON.stringify({
       providers: [{ name: "coded", format: "anthropic", baseUrl: `${fake.url}/s/coded`, apiKey: "env:CODED_KEY" }],
@@ -91,7 +78,7 @@ export default async function setup(project: TestProject) {
   })
   const keyOnly = await configured({ CLAUDE_API_BASE: `${fake.url}/s/vars`, CLAUDE_API_KEY: CODED.key })
 
-  project.provide("workerUrl", url.origin)
+  project.provide("workerUrl", url)
   project.provide("fakeUrl", fake.url)
   project.provide("adminToken", ADMIN_TOKEN)
   project.provide("codedUrls", { managed: managed.url, broken: broken.url, variables: variables.url, keyOnly: keyOnly.url })
