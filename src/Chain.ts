@@ -40,6 +40,8 @@ export interface ChainFailure {
 const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): boolean => {
   if (e._tag !== "RateLimited" && e._tag !== "Upstream5xx") return false
   if (e._tag === "RateLimited" && e.exhausted === true) return false
+  // The upstream said a retry will not help (Anthropic's `x-should-retry: false`): the chain moves on.
+  if (e.answer?.headers["x-should-retry"] === "false") return false
   return e.retryAfter === undefined || Duration.lessThanOrEqualTo(e.retryAfter, maxRetryAfter)
 }
 

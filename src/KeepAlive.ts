@@ -1,6 +1,8 @@
 /**
  * While a slow upstream has not produced its first event, a streaming client still hears from us:
- * after `keepAliveMs` the proxy starts its own 200 event stream with `ping` events, and when the
+ * after `keepAliveMs` (by default only when the client would otherwise be close to giving up: every
+ * failure before it keeps its real status and headers) the proxy starts its own 200 event stream with
+ * `ping` events, and when the
  * chain answers, the answer's stream follows (or an `event: error` if it failed). Failover still
  * happens behind the pings; only the status code can no longer change.
  */
@@ -27,13 +29,17 @@ const errorOf = (answer: Answer): StreamEvent => {
 
 export const PENDING_PROVIDER = "pending"
 
-export const stream = (answer: Promise<Answer>, keepAliveMs: number): ReadableStream<Uint8Array> => {
+/** How often the early stream pings once it has started (about Anthropic's own cadence): far inside
+ * the 300 s of silence after which Claude Code gives a stream up. */
+export const PING_INTERVAL_MS = 15_000
+
+export const stream = (answer: Promise<Answer>, intervalMs: number): ReadableStream<Uint8Array> => {
   let timer: ReturnType<typeof setInterval> | undefined
   let upstream: ReadableStreamDefaultReader<Uint8Array> | undefined
   return new ReadableStream<Uint8Array>({
     start: (controller) => {
       controller.enqueue(PING)
-      timer = setInterval(() => controller.enqueue(PING), keepAliveMs)
+      timer = setInterval(() => controller.enqueue(PING), intervalMs)
       answer.then(
         async (a) => {
           clearInterval(timer)

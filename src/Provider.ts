@@ -37,7 +37,7 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
   const send = config.format === "anthropic"
     ? Passthrough.send(config, options.mapModel, options.settings)
     : isCloudFormat(config.format)
-    ? Cloud.send(config, options.mapModel, options.settings)
+    ? Cloud.send(config, options.mapModel)
     : options.adapter !== undefined
     ? Translated.send(config, options.mapModel, options.adapter)
     : () => Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `no translator for ${config.format}` }))
@@ -52,6 +52,7 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
             StreamGate.gate(reply.body, {
               provider: config.name,
               firstEventTimeoutMs: stream.firstEventTimeoutMs,
+              firstEventIdleMs: stream.firstEventIdleMs,
               idleTimeoutMs: stream.idleTimeoutMs
             }),
             (gated) => ({ ...reply, body: gated.body, usage: gated.usage })

@@ -5,7 +5,7 @@
  */
 import { HttpServerRequest } from "@effect/platform"
 import { Duration, Effect, Either, Fiber, Option, Runtime } from "effect"
-import { type Caller, credentialOf, skipList, tokenLabelOf } from "./Caller.js"
+import { type Caller, credentialOf, skipList, tokenInCredentialHeaders, tokenLabelOf } from "./Caller.js"
 import type { AttemptTrail } from "./AttemptTrail.js"
 import * as Chain from "./Chain.js"
 import { isCloudFormat, type ProviderConfig, type Settings, usesStoredCredential } from "./Config/Document.js"
@@ -81,7 +81,7 @@ const chainFor = (snapshot: Snapshot, route: Route, caller: Caller) => {
 const noChainReason = (snapshot: Snapshot, caller: Caller, route: Route, what: string) => {
   const needsToken = !caller.validToken && snapshot.providers.some((p) => p.config.enabled && usesStoredCredential(p.config))
   if (needsToken) {
-    return refuse(401, "an access token is required: send x-failover-token, or use https://<host>/t/<token> as the base URL")
+    return refuse(401, "an access token is required: send it as the API key (ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY or apiKeyHelper), as x-failover-token, or use https://<host>/t/<token> as the base URL")
   }
   if (!caller.clientCredential) return refuse(401, "x-api-key header is required")
   return refuse(route === "other" ? 404 : 503, `no enabled provider can serve ${what}`)
@@ -98,16 +98,20 @@ interface Plan {
 /** Everything that can be decided without an upstream: body, token, quota, which chain. */
 const plan = (web: Request, ctx: { requestId: string; path: string; search: string; route: Route; token: string | undefined; direct: DirectRoute.DirectTarget | undefined; snapshot: Snapshot }) =>
   Effect.gen(function*() {
-    const { requestId, path, route, token, direct, snapshot } = ctx
+    const { requestId, path, route, direct, snapshot } = ctx
     const body = web.method !== "GET" && web.method !== "HEAD" ? yield* readBody(web) : undefined
     const message = route !== "other" ? new MessageBody(body ?? new Uint8Array(0)) : undefined
 
-    if (token !== undefined && !snapshot.tokens.has(token)) return yield* Effect.fail(refuse(401, "invalid access token"))
+    if (ctx.token !== undefined && !snapshot.tokens.has(ctx.token)) return yield* Effect.fail(refuse(401, "invalid access token"))
+    // A configured token may also come as the client's API key or bearer token; it never goes upstream.
+    const presented = tokenInCredentialHeaders(web.headers, snapshot.tokens)
+    const token = ctx.token ?? presented.token
+    const headers = presented.headers
     const validToken = token !== undefined
     const caller: Caller = {
       validToken,
-      clientCredential: hasClientCredential(web.headers),
-      skip: validToken ? skipList(web.headers.get("x-failover-skip")) : new Set()
+      clientCredential: hasClientCredential(headers),
+      skip: validToken ? skipList(headers.get("x-failover-skip")) : new Set()
     }
 
     // The token's entry, looked up once: for its quota and its label in the usage counters.
@@ -120,7 +124,7 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       }
       if (route !== "messages") return yield* Effect.fail(refuse(404, `direct routes serve POST /v1/messages only`))
       const env = yield* WorkerEnv
-      const config = DirectRoute.provider(direct, DirectRoute.callerKey(web.headers), {
+      const config = DirectRoute.provider(direct, DirectRoute.callerKey(headers), {
         enabled: settings.directRoutes,
         hosts: settings.directHosts,
         allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true"
@@ -163,11 +167,11 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       method: web.method,
       path,
       search: ctx.search,
-      headers: web.headers,
+      headers,
       body,
       message,
       stream: route === "messages" && message !== undefined && message.stream,
-      credential: caller.clientCredential ? yield* credentialOf(web, chain) : undefined
+      credential: caller.clientCredential ? yield* credentialOf(headers, chain) : undefined
     }
     const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined
     return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(token, entry) : undefined } satisfies Plan
@@ -241,7 +245,11 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
       const { request } = p
       const headers = { ...cors, "x-failover-attempts": trail }
       yield* logRequest(usage, p, startedAt, { provider: f.provider, status: Reply.failureStatus(f), trail: f.trail, failedOver: f.failedOver.length > 0 }, undefined)
-      return localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, headers) ??
+      // An upstream that is down leaves count_tokens to an estimate and /v1/models to the configured
+      // names; a refused credential is the caller's to hear (an empty model list would replace Claude
+      // Code's cached one, an estimate would hide a bad key).
+      const refused = f.error._tag === "Unauthorized"
+      return (refused ? undefined : localAnswer(routeOf(request.method, request.path), request.method, request.path, request.message, snapshot, request.requestId, headers)) ??
         Reply.fromFailure(f, request.requestId, headers)
     }
     const r = result.right
@@ -272,7 +280,7 @@ const pingAnswer = (later: Promise<Reply.Answer>, keepAliveMs: number, cors: Rec
     "x-failover-provider": KeepAlive.PENDING_PROVIDER,
     "x-request-id": requestId
   },
-  body: KeepAlive.stream(later, keepAliveMs)
+  body: KeepAlive.stream(later, Math.min(keepAliveMs, KeepAlive.PING_INTERVAL_MS))
 })
 
 /**

@@ -4,7 +4,8 @@
  */
 import { HttpServerResponse } from "@effect/platform"
 import type * as Chain from "./Chain.js"
-import { clientErrorJson, type InvalidRequest, type NoProvider, type ProviderError, toClientError } from "./Errors.js"
+import { Duration } from "effect"
+import { clientErrorJson, type InvalidRequest, type NoProvider, type ProviderError, retryAfterOf, toClientError } from "./Errors.js"
 import { errorBody } from "./formats/anthropic/Messages.js"
 import type { UpstreamReply } from "./Provider.js"
 
@@ -54,6 +55,30 @@ export const failureStatus = (failure: Chain.ChainFailure): number => {
   return answer === undefined || answer.status < 400 ? clientErrorJson(failure.error as ProviderError, "").status : answer.status
 }
 
+/**
+ * The upstream's safe headers, with `retry-after` in whole seconds as Anthropic sends it (Claude Code
+ * reads it so): rounded up when the upstream gave a fraction, from `retry-after-ms` or the error's own
+ * delay when it gave none.
+ */
+const retryAfterHeaders = (error: ProviderError, headers: Record<string, string>): Record<string, string> => {
+  const given = headers["retry-after"]
+  if (given !== undefined && /^\d+$/.test(given.trim())) return headers
+  const seconds = given !== undefined && Number.isFinite(Number(given))
+    ? Math.ceil(Number(given))
+    : headers["retry-after-ms"] !== undefined && Number.isFinite(Number(headers["retry-after-ms"]))
+    ? Math.ceil(Number(headers["retry-after-ms"]) / 1000)
+    : (() => {
+      const delay = retryAfterOf(error)
+      return delay === undefined ? undefined : Math.ceil(Duration.toMillis(delay) / 1000)
+    })()
+  if (seconds === undefined) {
+    if (given === undefined) return headers
+    const { "retry-after": _dropped, ...rest } = headers // an HTTP date or garbage: not seconds
+    return rest
+  }
+  return { ...headers, "retry-after": String(Math.max(0, seconds)) }
+}
+
 /** The last error of the chain as the client sees it: the upstream's own answer when it is Anthropic-shaped. */
 export const fromFailure = (failure: Chain.ChainFailure, requestId: string, extra: Record<string, string>): Answer => {
   const answer = "answer" in failure.error ? failure.error.answer : undefined
@@ -61,7 +86,7 @@ export const fromFailure = (failure: Chain.ChainFailure, requestId: string, extr
   const status = failureStatus(failure)
   return {
     status,
-    headers: { ...(answer?.headers ?? {}), ...extra, "content-type": JSON_TYPE, "x-failover-provider": failure.provider, "x-request-id": requestId },
+    headers: { ...retryAfterHeaders(failure.error as ProviderError, answer?.headers ?? {}), ...extra, "content-type": JSON_TYPE, "x-failover-provider": failure.provider, "x-request-id": requestId },
     body: answer !== undefined && isAnthropicError(answer.body) ? answer.body : own.body
   }
 }

@@ -2,7 +2,9 @@
  * The stream gate: a streaming answer is held until it commits — its first content event
  * (content_block_start or a delta) — so that an upstream that says 200 and then fails (an
  * `event: error` such as overloaded_error, an early end, a stall) is a provider failure the chain
- * can fail over from, and the client sees one clean stream.
+ * can fail over from, and the client sees one clean stream. Before the commit a live upstream (one
+ * that keeps sending, e.g. pings during a long prefill) is waited for up to `firstEventTimeoutMs`; a
+ * silent one is given up after `firstEventIdleMs`.
  *
  * After the commit the held bytes and then the rest flow through unchanged and unbuffered (byte-exact
  * for Anthropic passthrough; see CommittedStream). A later failure is told to the client as an
@@ -20,7 +22,11 @@ import type { TokenUsage } from "./UsageTap.js"
 
 export interface GateOptions {
   readonly provider: string
+  /** the longest wait for the first content event from an upstream that keeps sending (pings) */
   readonly firstEventTimeoutMs: number
+  /** before that event, the longest silence (no byte at all): a dead upstream is given up early */
+  readonly firstEventIdleMs: number
+  /** after it, the longest gap between bytes */
   readonly idleTimeoutMs: number
 }
 
@@ -140,9 +146,14 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
     const step = async (): Promise<void> => {
       while (!cancelled) {
         const left = deadline - Date.now()
-        const result = left <= 0 ? "timeout" as const : await reader.read(left)
+        const wait = Math.min(left, options.firstEventIdleMs)
+        const result = left <= 0 ? "timeout" as const : await reader.read(wait)
         if (cancelled) return
-        if (result === "timeout") return fail(new Timeout({ provider: options.provider, afterMs: options.firstEventTimeoutMs }))
+        if (result === "timeout") {
+          // A silent upstream is dead; a live one (pings) had its whole first-event allowance.
+          const afterMs = wait < left ? options.firstEventIdleMs : options.firstEventTimeoutMs
+          return fail(new Timeout({ provider: options.provider, afterMs }))
+        }
         if (result.done) {
           for (const e of parser.end()) {
             if (e.event === "error" || e.data.includes("\"type\":\"error\"")) {

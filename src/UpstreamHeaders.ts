@@ -1,7 +1,9 @@
 /**
  * Which request headers reach which upstream. A client-credential provider gets what the client sent
- * (minus hop-by-hop and our own headers); a provider with a stored key gets an allow-list only, so a
- * client credential can never reach a third party.
+ * (minus hop-by-hop and our own headers); a provider with a stored key gets the protocol's headers
+ * only: every `anthropic-*` header as an open list (Claude Code's gateway protocol: new ones must pass
+ * unchanged), the content headers and the user agent, so a client credential can never reach a third
+ * party. The subscription's OAuth beta never travels with a stored API key.
  */
 import type { ProviderConfig } from "./Config/Document.js"
 
@@ -25,8 +27,14 @@ const NEVER_FORWARDED = new Set([
 
 const NEVER_FORWARDED_PREFIXES = ["cf-", "x-forwarded-", "proxy-"]
 
-/** Headers a keyed provider may see: the protocol's own, nothing that identifies or authenticates the caller. */
-const KEYED_ALLOW = ["accept", "content-type", "anthropic-version", "anthropic-beta", "user-agent"]
+/** Headers a keyed provider may see besides `anthropic-*`: nothing that identifies or authenticates the caller. */
+const KEYED_ALLOW = new Set(["accept", "content-type", "user-agent"])
+
+/** An `anthropic-*` name that could carry a secret is not part of the open list. */
+const CREDENTIAL_LIKE = /key|token|auth|secret|cookie/
+
+/** The beta a subscription's OAuth token needs; with a stored API key it would be refused (or misread). */
+export const OAUTH_BETA = "oauth-2025-04-20"
 
 /** Secret-bearing headers: redacted in logs, never copied from the client to a keyed provider. */
 export const SECRET_HEADERS = [
@@ -78,12 +86,22 @@ export const forwardedHeaders = (incoming: Headers, config: ProviderConfig): Hea
   return applyProviderHeaders(out, config)
 }
 
+/** `anthropic-beta` without the OAuth beta (undefined when nothing is left). */
+const withoutOAuthBeta = (value: string): string | undefined => {
+  if (!value.includes(OAUTH_BETA)) return value
+  const flags = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0 && f !== OAUTH_BETA)
+  return flags.length === 0 ? undefined : flags.join(",")
+}
+
 export const keyedAnthropicHeaders = (incoming: Headers, config: ProviderConfig): Headers => {
   const out = new Headers()
-  for (const name of KEYED_ALLOW) {
-    const value = incoming.get(name)
-    if (value !== null) out.set(name, value)
-  }
+  incoming.forEach((value, name) => {
+    if (KEYED_ALLOW.has(name)) out.set(name, value)
+    else if (name.startsWith("anthropic-") && !CREDENTIAL_LIKE.test(name)) {
+      const kept = name === "anthropic-beta" ? withoutOAuthBeta(value) : value
+      if (kept !== undefined) out.set(name, kept)
+    }
+  })
   if (!out.has("anthropic-version")) out.set("anthropic-version", "2023-06-01")
   if (!out.has("content-type")) out.set("content-type", "application/json")
   if (config.apiKey !== undefined) out.set("x-api-key", config.apiKey)

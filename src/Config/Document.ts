@@ -144,11 +144,20 @@ export const Cooldown = Schema.Struct({
 }).annotations({ identifier: "Cooldown" })
 export type Cooldown = typeof Cooldown.Type
 
-/** Streaming: how long to wait for the first content event, for the next event, and when to ping. */
+/**
+ * Streaming, timed like Claude Code itself (it aborts a stream after 300 s of silence and a request
+ * after API_TIMEOUT_MS, 600 s by default). Before the first content event the gate tells a live upstream
+ * (it keeps sending, e.g. pings during a long prefill) from a dead one (nothing at all): the live one is
+ * waited for up to `firstEventTimeoutMs`, the silent one is given up after `firstEventIdleMs`, early
+ * enough for a fallback to answer. After the commit a gap longer than `idleTimeoutMs` ends the stream.
+ * The client's own 200 with pings starts only after `keepAliveMs`, so every failure before it keeps
+ * its real status and headers.
+ */
 export const StreamSettings = Schema.Struct({
-  firstEventTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 600_000)), { default: () => 60_000 }),
-  idleTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 3_600_000)), { default: () => 120_000 }),
-  keepAliveMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 60_000)), { default: () => 10_000 })
+  firstEventTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 600_000)), { default: () => 300_000 }),
+  firstEventIdleMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 600_000)), { default: () => 45_000 }),
+  idleTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 3_600_000)), { default: () => 300_000 }),
+  keepAliveMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 590_000)), { default: () => 240_000 })
 }).annotations({ identifier: "StreamSettings" })
 export type StreamSettings = typeof StreamSettings.Type
 
@@ -161,8 +170,9 @@ export const Settings = Schema.Struct({
   /** longest a caller's credential is skipped on a provider that answered it 429 (0: never) */
   credentialCooldownMaxMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 7 * 86_400_000)), { default: () => 6 * 3_600_000 }),
   stream: Schema.optionalWith(StreamSettings, { default: () => StreamSettings.make({}) }),
-  /** remove the volatile `cch=...;` from Claude Code's billing header so prompt caching keeps hitting */
-  stripBillingCch: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  /** remove the volatile `cch=...;` from Claude Code's attribution block, for third-party
+   * Anthropic-format providers only (an Anthropic-run endpoint removes the whole block itself) */
+  stripBillingCch: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** `/openai/<host>/<path>` and `/gemini/<host>` stateless translation with the caller's own key */
   directRoutes: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** hosts (host or host:port) the direct routes may reach */
@@ -203,6 +213,29 @@ export const baseUrlOf = (p: Pick<ProviderConfig, "format" | "baseUrl" | "region
   if (p.format === "bedrock") return `https://bedrock-runtime.${region}.amazonaws.com`
   if (p.format === "vertex") return region === "global" ? "https://aiplatform.googleapis.com" : `https://${region}-aiplatform.googleapis.com`
   return ""
+}
+
+/** Hosts where Anthropic itself serves the Messages API: the first-party API, Claude Platform on AWS,
+ * Bedrock's Messages endpoint and Microsoft Foundry. Claude Code's attribution block must reach them
+ * unchanged (they remove it themselves when it is the first system block, as sent). */
+const ANTHROPIC_RUN_HOSTS = [
+  /(^|\.)anthropic\.com$/,
+  /^aws-external-anthropic\.[a-z0-9-]+\.api\.aws$/,
+  /^bedrock-mantle\.[a-z0-9-]+\.api\.aws$/,
+  /^bedrock-runtime\.[a-z0-9-]+\.amazonaws\.com$/,
+  /\.services\.ai\.azure\.com$/
+]
+
+/** Whether the provider is Anthropic's own service (directly or on a cloud), not a third party's. */
+export const isAnthropicRun = (p: Pick<ProviderConfig, "format" | "baseUrl" | "region">): boolean => {
+  if (isCloudFormat(p.format)) return true
+  if (p.format !== "anthropic") return false
+  try {
+    const host = new URL(baseUrlOf(p)).hostname.toLowerCase()
+    return ANTHROPIC_RUN_HOSTS.some((re) => re.test(host))
+  } catch {
+    return false
+  }
 }
 
 /** A provider that uses credentials we store (or our own resources): only for access-token holders. */

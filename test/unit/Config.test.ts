@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { validate } from "../../src/Config/Document.js"
+import { isAnthropicRun, validate } from "../../src/Config/Document.js"
 import { mask, maskDocument, unmaskDocument } from "../../src/Config/Masking.js"
 import { compileModels } from "../../src/Config/Models.js"
 
@@ -20,6 +20,27 @@ describe("config validation", () => {
     const r = validate(doc("https://api.anthropic.com"), { allowPrivateUpstreams: false })
     const p = Either.getOrThrow(r).providers[0]!
     expect([p.enabled, p.retries, p.timeoutMs, p.nonStreamingTimeoutMs]).toEqual([true, 1, 60_000, 900_000])
+  })
+
+  it("pins the gateway-protocol defaults: stream timing like Claude Code's, the attribution block untouched", () => {
+    const settings = Either.getOrThrow(validate(doc("https://api.anthropic.com"), { allowPrivateUpstreams: false })).settings
+    // Claude Code gives a silent stream up after 300 s and a request after API_TIMEOUT_MS (600 s).
+    expect(settings.stream).toEqual({ firstEventTimeoutMs: 300_000, firstEventIdleMs: 45_000, idleTimeoutMs: 300_000, keepAliveMs: 240_000 })
+    expect(settings.stripBillingCch).toBe(false)
+  })
+
+  it("tells Anthropic-run endpoints from third parties", () => {
+    const run = (baseUrl: string) => isAnthropicRun({ format: "anthropic", baseUrl })
+    expect(run("https://api.anthropic.com")).toBe(true)
+    expect(run("https://aws-external-anthropic.us-east-1.api.aws")).toBe(true)
+    expect(run("https://bedrock-mantle.us-east-1.api.aws/anthropic")).toBe(true)
+    expect(run("https://my-resource.services.ai.azure.com/anthropic")).toBe(true)
+    expect(isAnthropicRun({ format: "bedrock", region: "us-east-1" })).toBe(true)
+    expect(isAnthropicRun({ format: "vertex", region: "global" })).toBe(true)
+    expect(run("https://api.deepseek.com/anthropic")).toBe(false)
+    expect(run("https://openrouter.ai/api")).toBe(false)
+    expect(run("https://anthropic.com.evil.example")).toBe(false)
+    expect(isAnthropicRun({ format: "openai", baseUrl: "https://api.anthropic.com" })).toBe(false)
   })
 
   it("needs an apiKey for a public openai/gemini provider", () => {

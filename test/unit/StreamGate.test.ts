@@ -20,7 +20,7 @@ const dropping = (chunks: Array<string>) => {
   })
 }
 
-const options = { provider: "p", firstEventTimeoutMs: 1000, idleTimeoutMs: 1000 }
+const options = { provider: "p", firstEventTimeoutMs: 1000, firstEventIdleMs: 1000, idleTimeoutMs: 1000 }
 
 describe("StreamGate", () => {
   it.live("reports the answer's token usage when the stream ends", () =>

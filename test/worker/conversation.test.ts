@@ -88,9 +88,9 @@ describe("a conversation that moves between providers", () => {
     expect(await up.calls()).toHaveLength(1)
   })
 
-  it("removes only the volatile cch= from the billing header of a client-credential request", async () => {
+  it("with stripBillingCch on, removes only the volatile cch= for a third-party provider", async () => {
     const up = await scenario([{ json: anthropicMessage() }])
-    await putConfig({ providers: [{ name: "anthropic", format: "anthropic", baseUrl: up.baseUrl }] })
+    await putConfig({ providers: [{ name: "compat", format: "anthropic", baseUrl: up.baseUrl }], settings: { stripBillingCch: true } })
     const raw = `{"model":"claude-opus-5-5","max_tokens":10,"system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=2.1.330.034; cc_entrypoint=sdk-cli; cch=9f3a1;"},{"type":"text","text":"You are Claude."}],"messages":[{"role":"user","content":"h\\u00e9"}]}`
     await post("/v1/messages", raw)
     const [call] = await up.calls()
@@ -101,9 +101,9 @@ describe("a conversation that moves between providers", () => {
     expect(JSON.parse(call!.body)).toEqual(JSON.parse(raw.replace(cut, "")))
   })
 
-  it("keeps the cch= when settings.stripBillingCch is off", async () => {
+  it("keeps the cch= by default", async () => {
     const up = await scenario([{ json: anthropicMessage() }])
-    await putConfig({ providers: [{ name: "anthropic", format: "anthropic", baseUrl: up.baseUrl }], settings: { stripBillingCch: false } })
+    await putConfig({ providers: [{ name: "anthropic", format: "anthropic", baseUrl: up.baseUrl }] })
     const raw = `{"model":"m","max_tokens":10,"system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=1; cch=abc;"}],"messages":[{"role":"user","content":"x"}]}`
     await post("/v1/messages", raw)
     expect((await up.calls())[0]!.body).toBe(raw)

@@ -25,10 +25,11 @@ const SETTING_GROUPS: ReadonlyArray<readonly [string, ReadonlyArray<Setting>]> =
     ["cooldown.maxMs", "Longest rest (ms)", "The most a failing provider is skipped at once; then one request probes it."],
     ["credentialCooldownMaxMs", "Longest pause for a limited credential (ms)", "After a 429 to a caller's own key or login, that provider is skipped for that credential until the limit lifts, at most this long. 0 turns it off."]]],
   ["Streams", [
-    ["stream.firstEventTimeoutMs", "Wait for the first content (ms)", "A stream with nothing to show by then fails over."],
-    ["stream.idleTimeoutMs", "Longest silence once flowing (ms)", "A stream quiet for longer ends with an error event."],
-    ["stream.keepAliveMs", "Ping the client after (ms)", "While the answer is not ready, the client's stream starts with pings."],
-    ["stripBillingCch", "Keep prompt caching hitting", "Removes the volatile cch value from Claude Code's billing block."]]],
+    ["stream.firstEventTimeoutMs", "Wait for the first content (ms)", "An upstream that keeps sending (pings during a long prefill) is waited for this long before the chain fails over."],
+    ["stream.firstEventIdleMs", "Give up on a silent upstream after (ms)", "Before the first content, an upstream that sends nothing at all for this long fails over."],
+    ["stream.idleTimeoutMs", "Longest silence once flowing (ms)", "A stream quiet for longer ends with an error event. Claude Code itself waits 300 s."],
+    ["stream.keepAliveMs", "Ping the client after (ms)", "Until then a failure keeps its real status and headers; after it, the client's stream starts with pings."],
+    ["stripBillingCch", "Remove cch for third-party providers", "Removes the volatile cch value from Claude Code's attribution block, for third-party Anthropic-format providers only; Anthropic-run endpoints always get it unchanged."]]],
   ["Browser access", [
     ["allowedOrigins", "Browser origins allowed to call /v1", "Exact origins such as https://app.example.com, one per line; * only if you mean it."]]],
   ["Direct routes", [

@@ -1,14 +1,16 @@
 /**
  * Sending to an Anthropic-format provider. The caller's bytes go as they are, unparsed, with only
- * what must change edited in the bytes: the volatile `cch=` billing value (removed in place so prompt
- * caching keeps hitting) and a mapped model (spliced). Only what the bytes cannot take goes through
+ * what must change edited in the bytes: a mapped model (spliced) and, for a third-party provider when
+ * `settings.stripBillingCch` asks, the volatile `cch=` of Claude Code's attribution block (removed in
+ * place). An Anthropic-run endpoint always gets the attribution block unchanged: it removes the block
+ * itself when it arrives as sent, and an edited one would reach the model and the cache key. Only what the bytes cannot take goes through
  * a parse: thinking blocks another provider made (Anthropic would answer 400 "Invalid signature"), a
  * clamped max_tokens, a body the scan could not read. A keyed provider gets the same body with only
  * allow-listed headers. A 400 that blames the history (signatures, thinking budget, unanswered
  * tool_use) is retried once with the history repaired.
  */
 import { Effect, Either } from "effect"
-import { baseUrlOf, type ProviderConfig, type Settings } from "../../Config/Document.js"
+import { baseUrlOf, isAnthropicRun, type ProviderConfig, type Settings } from "../../Config/Document.js"
 import type { ModelMapper } from "../../Config/Models.js"
 import * as Conversation from "../../Conversation.js"
 import type { InvalidRequest, ProviderError } from "../../Errors.js"
@@ -16,6 +18,10 @@ import { classify, fetchWithTimeout, invalidReply, joinUrl, readErrorBody, type 
 import { forwardedHeaders, keyedAnthropicHeaders } from "../../UpstreamHeaders.js"
 import { stripBillingCch } from "./MessageBody.js"
 import type { MessagesRequest } from "./Messages.js"
+
+/** Whether this provider gets the attribution block's `cch=` removed: only a third party, only when asked. */
+const stripsCch = (config: ProviderConfig, settings: Settings | undefined): boolean =>
+  settings?.stripBillingCch === true && !isAnthropicRun(config)
 
 /** The body to send: the caller's bytes (edited in place or spliced), or the edited request re-serialised. */
 const prepare = (
@@ -26,7 +32,7 @@ const prepare = (
 ): Either.Either<Uint8Array | string | undefined, InvalidRequest> => {
   const message = request.message
   if (message === undefined) return Either.right(request.body)
-  const stripCch = settings?.stripBillingCch ?? true
+  const stripCch = stripsCch(config, settings)
   const scan = message.scan
   const bytes = () => {
     if (stripCch) message.stripBillingCch()
@@ -95,5 +101,5 @@ const repair = (json: MessagesRequest, config: ProviderConfig, mapModel: ModelMa
   if (fixed === undefined) return undefined
   const model = mapModel(fixed.model)
   const edited = model === fixed.model ? fixed : { ...fixed, model }
-  return JSON.stringify((settings?.stripBillingCch ?? true) ? stripBillingCch(edited) ?? edited : edited)
+  return JSON.stringify(stripsCch(config, settings) ? stripBillingCch(edited) ?? edited : edited)
 }

@@ -7,13 +7,12 @@
  * is retried once with it repaired, as for Anthropic.
  */
 import { Duration, Effect, Either } from "effect"
-import type { CloudFormat, ProviderConfig, Settings } from "../../Config/Document.js"
+import type { CloudFormat, ProviderConfig } from "../../Config/Document.js"
 import type { ModelMapper } from "../../Config/Models.js"
 import * as Conversation from "../../Conversation.js"
 import { BadUpstreamResponse, Network, type ProviderError, Timeout, Unauthorized, Upstream5xx } from "../../Errors.js"
 import { classify, fetchWithTimeout, invalidReply, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../../Upstream.js"
 import * as UsageTap from "../../UsageTap.js"
-import { stripBillingCch } from "../anthropic/MessageBody.js"
 import { errorBody, type MessagesRequest } from "../anthropic/Messages.js"
 import { translateBody } from "../StreamTranslator.js"
 import * as Bedrock from "./Bedrock.js"
@@ -38,7 +37,7 @@ const forCounting = (format: CloudFormat, body: Record<string, unknown>, request
   return format === "bedrock" ? { ...rest, max_tokens: request.max_tokens ?? 1 } : rest
 }
 
-export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Settings | undefined, deps: CloudDependencies = { tokens: googleTokens }) => {
+export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudDependencies = { tokens: googleTokens }) => {
   const format = config.format as CloudFormat
   const signBedrock = format === "bedrock" ? Bedrock.signer(config) : undefined
   const account = config.serviceAccount
@@ -158,7 +157,7 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, settings: Se
       // Another provider's thinking cannot be verified by Claude anywhere; a clamp keeps the turn valid.
       json = Conversation.stripForeignThinking(json) ?? json
       json = Conversation.clampMaxTokens(json, config.maxTokens) ?? json
-      if (settings?.stripBillingCch ?? true) json = stripBillingCch(json) ?? json
+      // The attribution block goes as it came: the cloud is Anthropic-run and removes it itself.
       return attempt(json, false)
     })
   }
