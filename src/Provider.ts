@@ -5,6 +5,7 @@
  * with their own auth (formats/cloud); the others go through a FormatAdapter.
  */
 import { Context, Effect, Layer } from "effect"
+import { capabilitiesOf } from "./Capabilities/Capabilities.js"
 import { isCloudFormat, type ProviderConfig, type Settings } from "./Config/Document.js"
 import type { ModelMapper } from "./Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "./Errors.js"
@@ -39,7 +40,7 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
     : isCloudFormat(config.format)
     ? Cloud.send(config, options.mapModel)
     : options.adapter !== undefined
-    ? Translated.send(config, options.mapModel, options.adapter)
+    ? Translated.send(config, options.mapModel, options.adapter, (model) => capabilitiesOf(config, model))
     : () => Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `no translator for ${config.format}` }))
   const stream = options.settings?.stream
   const gated = (request: UpstreamRequest) =>

@@ -69,6 +69,30 @@ export const ServiceAccount = Schema.Struct(
   Schema.Record({ key: Schema.String, value: Schema.String })
 ).annotations({ identifier: "ServiceAccount" })
 
+/** A beta flag or body parameter name: it goes into headers and is compared, nothing more. */
+const FlagName = HeaderSafe.pipe(Schema.pattern(/^[A-Za-z0-9_.:\-]{1,100}$/, { message: () => "must be a flag or parameter name (letters, digits, _ . : -)" }))
+
+/**
+ * A provider's own word on what its models take; each field wins over the built-in catalogue
+ * (src/Capabilities/Catalogue.ts). `imageTypes: []` means no images at all.
+ */
+export const CapabilityOverrides = Schema.Struct({
+  maxOutput: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  tokenField: Schema.optional(Schema.Literal("max_tokens", "max_completion_tokens")),
+  contextWindow: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  thinking: Schema.optional(Schema.Union(
+    Schema.Literal("none", "effort"),
+    Schema.Struct({ min: Schema.Int.pipe(Schema.nonNegative()), max: Schema.Int.pipe(Schema.positive()) })
+  )),
+  sampling: Schema.optional(Schema.Boolean),
+  maxTools: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+  systemAnywhere: Schema.optional(Schema.Boolean),
+  imageTypes: Schema.optional(Schema.Array(Schema.String.pipe(Schema.pattern(/^image\/[a-z0-9.+-]+$/, { message: () => "must be an image media type like image/png" })))),
+  pdf: Schema.optional(Schema.Boolean),
+  refusedBetas: Schema.optional(Schema.Array(FlagName)),
+  refusedParams: Schema.optional(Schema.Array(FlagName))
+}).annotations({ identifier: "Capabilities" })
+
 export const ProviderConfig = Schema.Struct({
   name: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     message: () => "must be 1-64 letters, digits, '.', '_' or '-'"
@@ -97,8 +121,12 @@ export const ProviderConfig = Schema.Struct({
   nonStreamingTimeoutMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(100, 3_600_000)), {
     default: () => 900_000
   }),
+  /** the output-token limit (same as capabilities.maxOutput, kept for older documents) */
   maxTokens: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  /** openai: the field carrying it (same as capabilities.tokenField, kept for older documents) */
   tokenField: Schema.optional(Schema.Literal("max_tokens", "max_completion_tokens")),
+  /** what this provider's models take, where the built-in catalogue does not know or knows wrong */
+  capabilities: Schema.optional(CapabilityOverrides),
   /** openai: `echo` thinking as reasoning_content; openai-responses: reasoning `summary` to ask for */
   reasoning: Schema.optional(Schema.Struct({
     echo: Schema.optional(Schema.Boolean),

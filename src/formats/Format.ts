@@ -4,6 +4,7 @@
  * into Anthropic's shapes. It never fetches, never retries and never decides about failover — the
  * provider chain does that from the HTTP status.
  */
+import { type Capabilities, capabilitiesOf } from "../Capabilities/Capabilities.js"
 import type { ErrorType, MessageResponse, MessagesRequest } from "./anthropic/Messages.js"
 import type { StreamTranslator } from "./StreamTranslator.js"
 
@@ -29,7 +30,14 @@ export interface TranslateContext {
   readonly provider: TranslateProvider
   /** the model name after the provider's `models` map */
   readonly model: string
+  /** what this provider and model take (the chain passes it; without it, the catalogue's word) */
+  readonly capabilities?: Capabilities | undefined
 }
+
+/** The context's capabilities, or the catalogue's for this format and model (with the provider's
+ * older `maxTokens` / `tokenField`) when the caller gave none. */
+export const capabilitiesIn = (ctx: TranslateContext, format: FormatAdapter["format"]): Capabilities =>
+  ctx.capabilities ?? capabilitiesOf({ format, maxTokens: ctx.provider.maxTokens, tokenField: ctx.provider.tokenField, capabilities: undefined }, ctx.model)
 
 /** Raised by a translator when the upstream answered 2xx with something it cannot translate. */
 export class TranslationError extends Error {

@@ -4,6 +4,7 @@
  * provider failure, never a 200 to the client.
  */
 import { Effect, Either } from "effect"
+import type { Capabilities } from "../Capabilities/Capabilities.js"
 import { baseUrlOf, type ProviderConfig } from "../Config/Document.js"
 import type { ModelMapper } from "../Config/Models.js"
 import { BadUpstreamResponse, type ProviderError, RateLimited } from "../Errors.js"
@@ -14,7 +15,7 @@ import { errorBody } from "./anthropic/Messages.js"
 import { type FormatAdapter, TranslationError } from "./Format.js"
 import { translateBody } from "./StreamTranslator.js"
 
-export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: FormatAdapter) =>
+export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: FormatAdapter, capabilitiesFor: (model: string) => Capabilities) =>
 (request: UpstreamRequest): Effect.Effect<UpstreamReply, ProviderError> => {
   if (request.message === undefined) {
     return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `${adapter.format} providers serve /v1/messages only` }))
@@ -26,7 +27,8 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, adapter: For
     const parsed = message.parse()
     if (Either.isLeft(parsed)) return Effect.succeed(invalidReply(parsed.left))
     const json = parsed.right
-    const translation = adapter.translate(json, { provider: { ...config, baseUrl: baseUrlOf(config) }, model: mapModel(json.model) })
+    const model = mapModel(json.model)
+    const translation = adapter.translate(json, { provider: { ...config, baseUrl: baseUrlOf(config) }, model, capabilities: capabilitiesFor(model) })
     return fetchWithTimeout(config, translation.url, {
       method: "POST",
       headers: translation.headers,
