@@ -3,6 +3,7 @@
 // Streams use the real event grammar: reasoning (a summary when asked, encrypted content when
 // `include` asks), text, a function call whose arguments come again whole in the done events, usage.
 import { randomUUID } from "node:crypto"
+import { RESPONSES_RULES, refusalFor, sendRefusal } from "./strict-rules.mjs"
 
 const sse = (type, seq, data) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, ...data })}\n\n`
 
@@ -38,6 +39,9 @@ const refusal = (body, issued) => {
 export const responsesAgent = (body, res, { agentDecision, issued }) => {
   const problem = refusal(body, issued)
   if (problem !== undefined) return invalid(res, ...problem)
+  // what the real API refuses for this model (strict-rules.mjs); unknown models: nothing more
+  const refused = refusalFor(RESPONSES_RULES, body.model, body)
+  if (refused !== undefined) return sendRefusal(res, refused)
   const input = body.input ?? []
   const lastOutput = [...input].reverse().find((i) => i.type === "function_call_output" || (i.type === "message" && i.role === "user"))
   const toolOutput = lastOutput?.type === "function_call_output"

@@ -7,11 +7,16 @@
 //                      a tiny model that drives a real Claude Code session: asked with a Bash tool and
 //                      no tool result yet, it calls Bash; given the tool result, it answers with text.
 //                      The Responses API one (fake-responses.mjs) also reasons, and refuses what the
-//                      real API refuses (store, call ids, reasoning it did not issue, ...).
+//                      real API refuses (store, call ids, reasoning it did not issue, ...). For the
+//                      models they know, all of them refuse what the real provider refuses for that
+//                      model, with its status and error body (strict-rules.mjs); other models: anything.
 //   /strict/...        the anthropic agent, but a 400 "Invalid signature" for unsigned thinking blocks.
-//   /bedrock/<region>/model/<id>/...  /vertex/v1/projects/...  /google/token  /google/service-account.json
-//                      the agent on AWS Bedrock and Google Vertex AI, checking signatures and tokens
-//                      (fake-clouds.mjs).
+//   /bedrock/<region>/model/<id>/...  /bedrock-mantle/<region>/anthropic/v1/messages
+//   /aws-external-anthropic/<region>/v1/messages  /foundry/<resource>/anthropic/v1/messages
+//   /vertex/v1/projects/...  /google/token  /google/service-account.json
+//                      the agent on AWS Bedrock (InvokeModel and its Messages API), Claude Platform on
+//                      AWS, Microsoft Foundry and Google Vertex AI, checking signatures, keys, tokens and
+//                      the model ids each cloud takes (fake-clouds.mjs).
 //   /fail/<status>/... answers that status with an Anthropic-shaped error body (`?retry_after=s`).
 //
 //   POST /__eventstream  Bedrock event-stream frames (base64) for scripted steps.
@@ -19,8 +24,9 @@
 // Usage: node scripts/fake-upstream.mjs [--port 9100]
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
-import { bedrock, chunkFrame, exceptionFrame, googleToken, serviceAccountJson, vertex } from "./fake-clouds.mjs"
+import { bedrock, bedrockMantle, chunkFrame, claudePlatformAws, exceptionFrame, foundry, googleToken, serviceAccountJson, vertex } from "./fake-clouds.mjs"
 import { responsesAgent } from "./fake-responses.mjs"
+import { CHAT_RULES, GEMINI_RULES, refusalFor, sendRefusal } from "./strict-rules.mjs"
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -226,10 +232,14 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
         }
         return anthropicAgent(body, res)
       }
-      if (parts[0] === "bedrock" || parts[0] === "vertex" || parts[0] === "google") {
+      if (["bedrock", "bedrock-mantle", "aws-external-anthropic", "foundry", "vertex", "google"].includes(parts[0])) {
         const base = `http://${req.headers.host}`
-        const cloud = { decide: anthropicView, record: (id) => record(id), base }
+        // the Messages-API clouds answer as the anthropic agent
+        const cloud = { decide: anthropicView, record: (id) => record(id), base, answer: anthropicAgent }
         if (parts[0] === "bedrock") return await bedrock(req, res, url, raw, cloud)
+        if (parts[0] === "bedrock-mantle") return await bedrockMantle(req, res, url, raw, cloud)
+        if (parts[0] === "aws-external-anthropic") return await claudePlatformAws(req, res, url, raw, cloud)
+        if (parts[0] === "foundry") return foundry(req, res, url, raw, cloud)
         if (parts[0] === "vertex") return vertex(req, res, url, raw, cloud)
         if (parts[1] === "service-account.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(serviceAccountJson(base)))
         if (parts[1] === "token") return googleToken(req, res, url, raw, cloud)
@@ -246,9 +256,16 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
           return
         }
         if (parts[1] === "anthropic") return anthropicAgent(body, res)
-        if (parts[1] === "openai") return openaiAgent(body, res)
+        if (parts[1] === "openai") {
+          const refusal = refusalFor(CHAT_RULES, body.model, body)
+          return refusal === undefined ? openaiAgent(body, res) : sendRefusal(res, refusal)
+        }
         if (parts[1] === "openai-responses") return responsesAgent(body, res, { agentDecision, issued })
-        if (parts[1] === "gemini") return geminiAgent(body, url.pathname.includes(":streamGenerateContent"), res)
+        if (parts[1] === "gemini") {
+          const model = /\/models\/([^/:]+):/.exec(url.pathname)?.[1]
+          const refusal = refusalFor(GEMINI_RULES, model === undefined ? undefined : decodeURIComponent(model), body)
+          return refusal === undefined ? geminiAgent(body, url.pathname.includes(":streamGenerateContent"), res) : sendRefusal(res, refusal)
+        }
       }
       res.writeHead(404).end()
     } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * What each provider did for one request, in chain order — the `x-failover-attempts` header and the
  * request's log line: `anthropic=429 cooldown-until=2026-12-01T18:00:00Z, backup=200`, or
- * `anthropic=skipped(cooldown) cooldown-until=…`. Statuses, error kinds and times only: no secrets, no
- * bodies.
+ * `anthropic=skipped(cooldown) cooldown-until=…`, `openai=skipped(150 tools > 128)`, or a fallback's
+ * refusal with its own words `deepseek=400 "Invalid max_tokens value…"`. Statuses, error kinds, times
+ * and a refusal's short message only: no secrets, no bodies.
  */
 import type { ProviderError } from "./Errors.js"
 import type { LoggedAttempt } from "./Health/RequestLog.js"
@@ -12,7 +13,12 @@ interface Step {
   readonly outcome: string
   readonly tries: number
   readonly until?: number | undefined
+  /** a refusal's own words (a fallback's 4xx) */
+  readonly message?: string | undefined
 }
+
+/** Why a provider was passed over without a call. */
+export type SkipReason = "cooldown" | "breaker" | { readonly unmet: string }
 
 /** A failure in a few characters: its status when it has one, else its kind. */
 const outcomeOf = (error: ProviderError): string => {
@@ -28,7 +34,24 @@ const outcomeOf = (error: ProviderError): string => {
       return "network-error"
     case "BadUpstreamResponse":
       return "bad-response"
+    case "Refused":
+      return String(error.status)
   }
+}
+
+/** What a refusing provider said, short and header-safe: printable ASCII, no commas, at most 120. */
+const refusalMessage = (error: ProviderError): string | undefined => {
+  if (error._tag !== "Refused") return undefined
+  let text = error.answer.body
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown }
+    const m = typeof parsed.error === "object" ? parsed.error?.message : parsed.error ?? parsed.message
+    if (typeof m === "string") text = m
+  } catch {
+    // not JSON: the text as it is
+  }
+  const clean = text.replace(/[^\x20-\x7e]+/g, " ").replace(/[,"]/g, " ").replace(/\s+/g, " ").trim()
+  return clean.length === 0 ? undefined : clean.length > 120 ? `${clean.slice(0, 117)}...` : clean
 }
 
 export class AttemptTrail {
@@ -39,11 +62,11 @@ export class AttemptTrail {
   }
 
   failed(provider: string, error: ProviderError, tries: number, cooldownUntil?: number): void {
-    this.steps.push({ provider, outcome: outcomeOf(error), tries, until: cooldownUntil })
+    this.steps.push({ provider, outcome: outcomeOf(error), tries, until: cooldownUntil, message: refusalMessage(error) })
   }
 
-  skipped(provider: string, why: "cooldown" | "breaker", until?: number): void {
-    this.steps.push({ provider, outcome: `skipped(${why})`, tries: 0, until })
+  skipped(provider: string, why: SkipReason, until?: number): void {
+    this.steps.push({ provider, outcome: `skipped(${typeof why === "string" ? why : why.unmet})`, tries: 0, until })
   }
 
   get empty(): boolean {
@@ -57,12 +80,18 @@ export class AttemptTrail {
 
   /** For the request log. */
   attempts(): Array<LoggedAttempt> {
-    return this.steps.map((s) => ({ provider: s.provider, outcome: s.outcome, tries: s.tries, ...(s.until === undefined ? {} : { cooldownUntil: s.until }) }))
+    return this.steps.map((s) => ({
+      provider: s.provider,
+      outcome: s.outcome,
+      tries: s.tries,
+      ...(s.until === undefined ? {} : { cooldownUntil: s.until }),
+      ...(s.message === undefined ? {} : { message: s.message })
+    }))
   }
 
   toString(): string {
     return this.steps.map((s) =>
-      `${s.provider}=${s.outcome}${s.tries > 1 ? ` tries=${s.tries}` : ""}${s.until === undefined ? "" : ` cooldown-until=${new Date(s.until).toISOString().replace(/\.\d{3}Z$/, "Z")}`}`
+      `${s.provider}=${s.outcome}${s.message === undefined ? "" : ` "${s.message}"`}${s.tries > 1 ? ` tries=${s.tries}` : ""}${s.until === undefined ? "" : ` cooldown-until=${new Date(s.until).toISOString().replace(/\.\d{3}Z$/, "Z")}`}`
     ).join(", ")
   }
 }

@@ -7,15 +7,20 @@
  * whose cooldown ends first is tried anyway — the client never hears "no provider" while one could be
  * tried. What each provider did is kept in an AttemptTrail.
  */
-import { Duration, Effect, Schedule } from "effect"
+import { Duration, Effect, Either, Schedule } from "effect"
+import { Admission, AdmissionRequest, admit } from "./Admission.js"
 import { AttemptTrail } from "./AttemptTrail.js"
+import type { Fact } from "./Capabilities/Learned.js"
 import type { Settings } from "./Config/Document.js"
-import { type ProviderError, retryAfterOf } from "./Errors.js"
+import { CONTEXT_OVERFLOW, type ProviderError, Refused, retryAfterOf } from "./Errors.js"
+import { errorBody } from "./formats/anthropic/Messages.js"
 import type { FailureInfo } from "./Health/Breaker.js"
 import { AUTH_COOLDOWN_MS, type CredentialCooldown, rateLimitLifts } from "./Health/CredentialCooldowns.js"
 import { Health } from "./Health/Health.js"
-import { type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
+import { type AttemptHints, type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
 import { usesStoredCredential } from "./Config/Document.js"
+import { readErrorBody } from "./Upstream.js"
+import { safeAnswerHeaders } from "./UpstreamHeaders.js"
 import * as Tracing from "./Tracing.js"
 
 export interface ChainReply {
@@ -90,6 +95,63 @@ class Skipped {
   constructor(readonly provider: string) {}
 }
 
+/** Statuses that say "this provider cannot serve this request" rather than "it is down". */
+const REFUSALS = new Set([400, 404, 413, 422])
+
+/** A reply's body as text (a refusal is small; at most 64 KiB is read). */
+const bodyText = (reply: UpstreamReply): Effect.Effect<string> =>
+  typeof reply.body === "string" || reply.body === null
+    ? Effect.succeed(reply.body ?? "")
+    : readErrorBody(new Response(reply.body))
+
+/** A fallback's 4xx, as the failure the chain moves on from (with its words kept for the trail). */
+const refusalOf = (provider: string, reply: UpstreamReply): Effect.Effect<Refused> =>
+  Effect.map(bodyText(reply), (body) =>
+    new Refused({
+      provider,
+      status: reply.status,
+      answer: { status: reply.status, headers: safeAnswerHeaders(reply.headers), body },
+      ...(CONTEXT_OVERFLOW.test(body) ? { overflow: true } : {})
+    }))
+
+/** The first provider's refusal is the caller's answer, as the upstream gave it. */
+const asReply = (e: Refused): UpstreamReply => ({
+  status: e.status,
+  headers: new Headers({ ...e.answer.headers, "content-type": "application/json" }),
+  body: e.answer.body
+})
+
+/** Anthropic's context-limit 400, which Claude Code acts on (it compacts the conversation). */
+const contextLimit = (provider: string, unmet: { readonly input: number; readonly window: number }, maxTokens: number): Refused => {
+  const body = JSON.stringify(errorBody("invalid_request_error", `input length and \`max_tokens\` exceed context limit: ${unmet.input} + ${maxTokens} > ${unmet.window}, decrease input length or \`max_tokens\` and try again`))
+  return new Refused({ provider, status: 400, answer: { status: 400, headers: {}, body }, overflow: true })
+}
+
+/** Every provider was ruled out by what the request needs: the caller's 400, with each reason. */
+const noneCouldServe = (provider: string, ineligible: ReadonlyMap<string, string>): { provider: string; error: Refused } => {
+  const reasons = [...ineligible].map(([name, why]) => `${name}: ${why}`).join("; ")
+  const body = JSON.stringify(errorBody("invalid_request_error", `no provider in the chain can serve this request (${reasons})`))
+  return { provider, error: new Refused({ provider, status: 400, answer: { status: 400, headers: {}, body } }) }
+}
+
+/**
+ * The error the client gets when no provider served the request: the primary's own (its 529 or 429
+ * with retry-after, which Claude Code retries), not a fallback's complaint about the translation;
+ * except when every fallback that could be tried had no room for the input: then the context-limit
+ * 400, which the client can act on.
+ */
+export const mostUseful = (failures: ReadonlyArray<{ readonly provider: string; readonly error: ProviderError; readonly index: number }>, contextSkip: Refused | undefined): { readonly provider: string; readonly error: ProviderError } | undefined => {
+  const fallbacks = failures.filter((f) => f.index > 0)
+  const overflowed = fallbacks.filter((f) => f.error._tag === "Refused" && f.error.overflow === true)
+  const everyFallbackOverflowed = (fallbacks.length > 0 || contextSkip !== undefined) && overflowed.length === fallbacks.length
+  if (everyFallbackOverflowed) {
+    const first = overflowed[0]
+    if (first !== undefined) return first
+    return { provider: contextSkip!.provider, error: contextSkip! }
+  }
+  return failures[0]
+}
+
 /** How long a credential a provider refused is skipped there: until the limit lifts (as the upstream
  * said, capped by the setting), or briefly for an expired login. */
 export const credentialCooldown = (error: ProviderError, settings: Settings, now: number): CredentialCooldown | undefined => {
@@ -112,46 +174,54 @@ export const run = (
     let tries = 0
     const failed: Array<string> = []
     const trail = new AttemptTrail()
-    /** the last real failure: a provider skipped after it (breaker open) must not replace it */
-    let lastError: ProviderError | undefined
+    /** every real failure, in chain order, with the provider's place in the chain */
+    const failures: Array<{ provider: string; error: ProviderError; index: number }> = []
+    /** a fallback skipped because the input would not fit its context window */
+    let contextSkip: Refused | undefined
     const credential = request.credential
+    const admission = new AdmissionRequest(request)
     /** the credential's cooldown on each provider that skipped it */
     const cooling = new Map<string, number>()
+    /** providers that cannot serve this request at all (never forced) and why */
+    const ineligible = new Map<string, string>()
     /** whether this provider forwards the caller's credential (so its refusals are about that credential) */
     const forwards = (provider: Provider["Type"]) => credential !== undefined && !usesStoredCredential(provider.config)
 
-    const send = (provider: Provider["Type"]) =>
-      Effect.suspend(() => {
+    const hintsFor = (provider: Provider["Type"]): AttemptHints => ({
+      learned: (model) => health.learnedFor(provider.name, model),
+      learn: (model: string, fact: Fact) =>
+        Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (at) =>
+          Effect.zipRight(
+            health.learn({ provider: provider.name, model, fact, at }),
+            Effect.logInfo("provider refused a parameter; sent again without it, and remembered").pipe(
+              Effect.annotateLogs({ provider: provider.name, model, refused: `${fact.kind}:${fact.name}` })
+            )
+          ))
+    })
+
+    const send = (provider: Provider["Type"]) => {
+      const hints = hintsFor(provider)
+      return Effect.suspend(() => {
         attempts++
         tries++
-        return provider.send(request)
+        return provider.send(request, hints)
       }).pipe(
         Effect.tap(() => health.success(provider.name)),
         Effect.tapError((error) =>
-          Effect.flatMap(
+          // A refusal is about this request, not the provider's health.
+          error._tag === "Refused" ? Effect.void : Effect.flatMap(
             Effect.clockWith((c) => c.currentTimeMillis),
             (now) => health.failure(provider.name, failureInfo(provider, error, now), settings.cooldown)
           )
         )
       )
-
-    /** The breaker's word, after the credential's: a provider cooling down for this credential is skipped. */
-    const admit = (provider: Provider["Type"], force: boolean) => {
-      const breaker = force ? Effect.succeed("go" as const) : health.admit(provider.name)
-      if (force || !forwards(provider)) return breaker
-      return Effect.flatMap(health.credentialUntil(provider.name, credential!), (until) => {
-        if (until === undefined) return breaker
-        cooling.set(provider.name, until)
-        trail.skipped(provider.name, "cooldown", until)
-        return Effect.succeed("cooling" as const)
-      })
     }
 
     /** After a provider's last try: the trail, the log, and the credential's cooldown or its end. */
-    const failedWith = (provider: Provider["Type"], error: ProviderError) =>
+    const failedWith = (provider: Provider["Type"], index: number, error: ProviderError) =>
       Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
         failed.push(provider.name)
-        lastError = error
+        failures.push({ provider: provider.name, error, index })
         const cooldown = forwards(provider) ? credentialCooldown(error, settings, now) : undefined
         trail.failed(provider.name, error, tries, cooldown?.until)
         const log = Effect.logWarning("provider failed").pipe(
@@ -165,22 +235,38 @@ export const run = (
         return cooldown === undefined ? log : Effect.zipRight(health.credentialLimited(provider.name, credential!, cooldown), log)
       })
 
+    const skip = (provider: Provider["Type"], a: Extract<Admission, { _tag: "Skip" }>) => {
+      trail.skipped(provider.name, a.why, a.until)
+      if (a.why === "cooldown" && a.until !== undefined) cooling.set(provider.name, a.until)
+      if (a.unmet !== undefined) ineligible.set(provider.name, a.unmet.why)
+      if (a.unmet?.kind === "context" && contextSkip === undefined) {
+        const parsed = request.message?.parse()
+        const maxTokens = parsed !== undefined && Either.isRight(parsed) ? parsed.right.max_tokens ?? 0 : 0
+        contextSkip = contextLimit(provider.name, a.unmet, maxTokens)
+      }
+      return Effect.fail(new Skipped(provider.name))
+    }
+
     const attempt = (
       provider: Provider["Type"],
+      index: number,
       force: boolean
     ): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> =>
-      admit(provider, force).pipe(
-        Effect.flatMap((admission): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> => {
-          if (admission === "cooling") return Effect.fail(new Skipped(provider.name))
-          if (admission === "skip") {
-            trail.skipped(provider.name, "breaker")
-            return Effect.fail(new Skipped(provider.name))
-          }
+      admit(provider, index, admission, { credential, force }).pipe(
+        Effect.provideService(Health, health),
+        Effect.flatMap((a): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> => {
+          if (a._tag === "Skip") return skip(provider, a)
           tries = 0
           return send(provider).pipe(
             // The schedule is set up only after a failure: a first answer costs no retry machinery.
-            Effect.catchAll((first) => retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
-            Effect.tapError((error) => failedWith(provider, error)),
+            Effect.catchAll((first) => first._tag === "Refused" ? Effect.fail(first) : retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
+            // A fallback's 4xx: this provider cannot serve the request; the next one may.
+            Effect.flatMap((reply) =>
+              index > 0 && REFUSALS.has(reply.status) && reply.final !== true ? Effect.flatMap(refusalOf(provider.name, reply), Effect.fail) : Effect.succeed(reply)
+            ),
+            // The first provider's refusal (an in-band request error too) is the caller's answer.
+            Effect.catchIf((e): e is Refused => e._tag === "Refused" && index === 0, (e) => Effect.succeed(asReply(e))),
+            Effect.tapError((error) => failedWith(provider, index, error)),
             Effect.tap((reply) => {
               trail.answered(provider.name, reply.status, tries)
               return forwards(provider) ? health.credentialServed(provider.name, credential!) : Effect.void
@@ -192,21 +278,22 @@ export const run = (
 
     const [first, ...rest] = chain
     if (first === undefined) return yield* Effect.dieMessage("empty chain")
-    const walked = rest.reduce((acc, provider) => Effect.orElse(acc, () => attempt(provider, false)), attempt(first, false))
+    const walked = rest.reduce((acc, provider, i) => Effect.orElse(acc, () => attempt(provider, i + 1, false)), attempt(first, 0, false))
     const outcome = yield* walked.pipe(
       Effect.catchIf(
-        (e): e is Skipped => e instanceof Skipped && failed.length === 0,
-        // Every breaker was open: try the provider that will be ready first.
+        (e): e is Skipped => e instanceof Skipped && failed.length === 0 && ineligible.size < chain.length,
+        // Every breaker was open: try the provider that will be ready first (one that could serve it).
         () =>
           Effect.gen(function*() {
-            let soonest = first
+            let soonest = -1
             let soonestAt = Number.POSITIVE_INFINITY
-            for (const p of chain) {
+            for (const [i, p] of chain.entries()) {
+              if (ineligible.has(p.name)) continue
               const at = Math.max(yield* health.openUntil(p.name), cooling.get(p.name) ?? 0)
-              if (at < soonestAt) [soonest, soonestAt] = [p, at]
+              if (soonest === -1 || at < soonestAt) [soonest, soonestAt] = [i, at]
             }
-            yield* Effect.annotateCurrentSpan("forced", soonest.name)
-            return yield* attempt(soonest, true)
+            yield* Effect.annotateCurrentSpan("forced", chain[soonest]!.name)
+            return yield* attempt(chain[soonest]!, soonest, true)
           })
       ),
       Effect.either
@@ -214,15 +301,13 @@ export const run = (
     if (outcome._tag === "Right") {
       return { ...outcome.right, attempts, failedOver: failed.slice(), trail }
     }
-    // The reduce hands back the last outcome: a provider skipped at the end of the chain stands for
-    // nothing, the last provider that really failed is the answer (failed is not empty then: with
-    // every provider skipped, the soonest one was tried above).
-    const error = outcome.left instanceof Skipped ? lastError! : outcome.left
+    const chosen = mostUseful(failures, contextSkip) ??
+      (outcome.left instanceof Skipped ? noneCouldServe(first.name, ineligible) : { provider: first.name, error: outcome.left })
     const failure: ChainFailure = {
-      provider: failed[failed.length - 1] ?? first.name,
-      error,
+      provider: chosen.provider,
+      error: chosen.error,
       attempts,
-      failedOver: failed.slice(0, -1),
+      failedOver: failed.filter((name) => name !== chosen.provider),
       trail
     }
     return yield* Effect.fail(failure)

@@ -3,7 +3,7 @@
  * each knows the Anthropic error it becomes when it is the last word the client gets.
  */
 import { Duration, Schema } from "effect"
-import { errorBody, type ErrorType } from "./formats/anthropic/Messages.js"
+import { errorBody, type ErrorType, errorTypeForStatus } from "./formats/anthropic/Messages.js"
 
 /** What an upstream answered, kept so the final error can repeat it (status, safe headers, body). */
 const UpstreamAnswer = Schema.Struct({
@@ -14,6 +14,10 @@ const UpstreamAnswer = Schema.Struct({
 export type UpstreamAnswer = typeof UpstreamAnswer.Type
 
 const common = { provider: Schema.String, answer: Schema.optional(UpstreamAnswer) }
+
+/** How a provider says the input does not fit: Anthropic's own words, and the ones translations and
+ * other APIs use (a Responses stream's context_length_exceeded, OpenAI's "maximum context length"). */
+export const CONTEXT_OVERFLOW = /exceed context limit|prompt is too long|context_length_exceeded|maximum context length|exceeds the context window|input is too long|too many tokens/i
 
 /** 429 (and Gemini RESOURCE_EXHAUSTED). `retryAfter` is what the upstream asked for, if anything;
  * `exhausted` says no wait will help (OpenAI's `insufficient_quota`: no credit left). */
@@ -79,7 +83,23 @@ export class BadUpstreamResponse extends Schema.TaggedError<BadUpstreamResponse>
   }
 }
 
-export type ProviderError = RateLimited | Unauthorized | Upstream5xx | Timeout | Network | BadUpstreamResponse
+/**
+ * A 4xx that says "this provider cannot serve this request" (400, 404, 413, 422, or an in-band
+ * request error before the stream committed). From the first provider it is the caller's answer; from
+ * a fallback the chain moves on. `overflow`: the input does not fit the model's context window.
+ */
+export class Refused extends Schema.TaggedError<Refused>()("Refused", {
+  provider: Schema.String,
+  status: Schema.Number,
+  answer: UpstreamAnswer,
+  overflow: Schema.optional(Schema.Boolean)
+}) {
+  override get message() {
+    return `${this.provider}: refused the request (${this.status})${this.overflow === true ? ": context window exceeded" : ""}`
+  }
+}
+
+export type ProviderError = RateLimited | Unauthorized | Upstream5xx | Timeout | Network | BadUpstreamResponse | Refused
 
 /** No provider in the chain could take the request (all filtered out). */
 export class NoProvider extends Schema.TaggedError<NoProvider>()("NoProvider", {
@@ -121,6 +141,8 @@ export const toClientError = (
       return { status: 502, type: "api_error", message: error.message }
     case "BadUpstreamResponse":
       return { status: 502, type: "api_error", message: error.message }
+    case "Refused":
+      return { status: error.status, type: errorTypeForStatus(error.status), message: error.message }
     case "NoProvider":
       return {
         status: error.status,

@@ -5,7 +5,9 @@
  * with their own auth (formats/cloud); the others go through a FormatAdapter.
  */
 import { Context, Effect, Layer } from "effect"
-import { capabilitiesOf } from "./Capabilities/Capabilities.js"
+import type { LearnedFacts } from "./Capabilities/Capabilities.js"
+import * as Answer from "./Answer.js"
+import type { Fact } from "./Capabilities/Learned.js"
 import { isCloudFormat, type ProviderConfig, type Settings } from "./Config/Document.js"
 import type { ModelMapper } from "./Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "./Errors.js"
@@ -20,10 +22,22 @@ import type { UpstreamReply, UpstreamRequest } from "./Upstream.js"
 export type { UpstreamReply, UpstreamRequest } from "./Upstream.js"
 export { classify } from "./Upstream.js"
 
+/** What the chain tells a provider for one attempt: what its 400s taught, and how to remember more. */
+export interface AttemptHints {
+  /** refused parameters and betas learned for a model (the model after the provider's map) */
+  readonly learned: (model: string) => LearnedFacts | undefined
+  /** a 400 named a refused parameter or beta: remember it (the provider sends again once without it) */
+  readonly learn: (model: string, fact: Fact) => Effect.Effect<void>
+}
+
+export const NO_HINTS: AttemptHints = { learned: () => undefined, learn: () => Effect.void }
+
 export class Provider extends Context.Tag("claude-failover/Provider")<Provider, {
   readonly name: string
   readonly config: ProviderConfig
-  readonly send: (request: UpstreamRequest) => Effect.Effect<UpstreamReply, ProviderError>
+  /** the provider's model map (the client's model name when absent) */
+  readonly mapModel?: ModelMapper | undefined
+  readonly send: (request: UpstreamRequest, hints?: AttemptHints) => Effect.Effect<UpstreamReply, ProviderError>
 }>() {}
 
 export interface MakeOptions {
@@ -35,35 +49,42 @@ export interface MakeOptions {
 }
 
 export const make = (config: ProviderConfig, options: MakeOptions): Provider["Type"] => {
-  const send = config.format === "anthropic"
+  const send: (request: UpstreamRequest, hints: AttemptHints) => Effect.Effect<UpstreamReply, ProviderError> = config.format === "anthropic"
     ? Passthrough.send(config, options.mapModel, options.settings)
     : isCloudFormat(config.format)
     ? Cloud.send(config, options.mapModel)
     : options.adapter !== undefined
-    ? Translated.send(config, options.mapModel, options.adapter, (model) => capabilitiesOf(config, model))
+    ? Translated.send(config, options.mapModel, options.adapter)
     : () => Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `no translator for ${config.format}` }))
   const stream = options.settings?.stream
-  const gated = (request: UpstreamRequest) =>
-    stream === undefined || !request.stream
-      ? send(request)
-      : Effect.flatMap(send(request), (reply) =>
-        reply.status === 200 && reply.body instanceof ReadableStream &&
-          (reply.headers.get("content-type") ?? "").includes("text/event-stream")
-          ? Effect.map(
-            StreamGate.gate(reply.body, {
-              provider: config.name,
-              firstEventTimeoutMs: stream.firstEventTimeoutMs,
-              firstEventIdleMs: stream.firstEventIdleMs,
-              idleTimeoutMs: stream.idleTimeoutMs
-            }),
-            (gated) => ({ ...reply, body: gated.body, usage: gated.usage })
-          )
-          : Effect.succeed(reply))
+  // Translated answers are built here, from parsed JSON; Anthropic-format and cloud ones are checked.
+  const checked = config.format === "anthropic" || isCloudFormat(config.format)
+  const answered = (request: UpstreamRequest, hints: AttemptHints) =>
+    Effect.flatMap(send(request, hints), (reply): Effect.Effect<UpstreamReply, ProviderError> => {
+      if (reply.status !== 200) return Effect.succeed(reply)
+      if (request.stream && stream !== undefined) {
+        // Whatever its content-type: JSON or an HTML page instead of events never commits the gate.
+        if (!(reply.body instanceof ReadableStream)) {
+          return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "a streaming request answered without a stream" }))
+        }
+        return Effect.map(
+          StreamGate.gate(reply.body, {
+            provider: config.name,
+            firstEventTimeoutMs: stream.firstEventTimeoutMs,
+            firstEventIdleMs: stream.firstEventIdleMs,
+            idleTimeoutMs: stream.idleTimeoutMs
+          }),
+          (gated) => ({ ...reply, body: gated.body, usage: gated.usage })
+        )
+      }
+      return checked && !request.stream && request.message !== undefined ? Answer.checked(config.name, request, reply) : Effect.succeed(reply)
+    })
   return {
     name: config.name,
     config,
-    send: (request) =>
-      gated(request).pipe(Tracing.debugSpan("Provider.send", { attributes: { provider: config.name, format: config.format } }))
+    mapModel: options.mapModel,
+    send: (request, hints = NO_HINTS) =>
+      answered(request, hints).pipe(Tracing.debugSpan("Provider.send", { attributes: { provider: config.name, format: config.format } }))
   }
 }
 

@@ -13,7 +13,7 @@
  * length.
  */
 import { Effect } from "effect"
-import { BadUpstreamResponse, Network, type ProviderError, RateLimited, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
+import { BadUpstreamResponse, CONTEXT_OVERFLOW, Network, type ProviderError, RateLimited, Refused, Timeout, Unauthorized, Upstream5xx } from "./Errors.js"
 import * as CommittedStream from "./CommittedStream.js"
 import { SseParser } from "./formats/Sse.js"
 import * as Tracing from "./Tracing.js"
@@ -55,6 +55,22 @@ const failoverError = (provider: string, data: string): ProviderError | undefine
     default:
       return undefined
   }
+}
+
+/**
+ * A request error inside the stream before anything was committed (a Responses stream's context
+ * overflow, say): Anthropic answers such a request with an HTTP 4xx before any stream, so it becomes
+ * one — the first provider's is the client's answer, a fallback's moves the chain on.
+ */
+const refusal = (provider: string, data: string): Refused => {
+  let type: string | undefined
+  try {
+    type = (JSON.parse(data) as { error?: { type?: string } }).error?.type
+  } catch {
+    // failoverError already took unparsable events
+  }
+  const status = type === "not_found_error" ? 404 : type === "request_too_large" ? 413 : 400
+  return new Refused({ provider, status, answer: { status, headers: { "content-type": "application/json" }, body: data }, ...(CONTEXT_OVERFLOW.test(data) ? { overflow: true } : {}) })
 }
 
 const HEAD_CHARS = 4_096
@@ -157,7 +173,7 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
         if (result.done) {
           for (const e of parser.end()) {
             if (e.event === "error" || e.data.includes("\"type\":\"error\"")) {
-              return fail(failoverError(options.provider, e.data) ?? new BadUpstreamResponse({ provider: options.provider, reason: "error before content" }))
+              return fail(failoverError(options.provider, e.data) ?? refusal(options.provider, e.data))
             }
           }
           return fail(new BadUpstreamResponse({ provider: options.provider, reason: "stream ended before any content" }))
@@ -165,12 +181,7 @@ export const gate = (body: ReadableStream<Uint8Array>, options: GateOptions): Ef
         held.push(result.value)
         for (const e of parser.push(result.value)) {
           const type = e.event ?? typeOf(e.data)
-          if (type === "error") {
-            const error = failoverError(options.provider, e.data)
-            if (error !== undefined) return fail(error)
-            // Not worth failing over (the request itself is wrong): the client gets it as it is.
-            return commit()
-          }
+          if (type === "error") return fail(failoverError(options.provider, e.data) ?? refusal(options.provider, e.data))
           if (type !== undefined && COMMIT_EVENTS.has(type)) return commit()
         }
       }

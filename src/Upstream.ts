@@ -38,13 +38,16 @@ export interface UpstreamReply {
   readonly body: ReadableStream<Uint8Array> | string | null
   /** token usage, once the answer has been read to its end (when it says) */
   readonly usage?: Promise<TokenUsage | undefined> | undefined
+  /** the proxy's own answer about the request itself (it cannot be read): no provider would differ */
+  readonly final?: boolean | undefined
 }
 
 /** A request the proxy cannot read, answered as Anthropic would (a 400 goes back to the client, no failover). */
 export const invalidReply = (error: InvalidRequest): UpstreamReply => ({
   status: error.status,
   headers: new Headers({ "content-type": "application/json" }),
-  body: JSON.stringify(errorBody("invalid_request_error", error.reason))
+  body: JSON.stringify(errorBody("invalid_request_error", error.reason)),
+  final: true
 })
 
 const MAX_ERROR_BODY = 64 * 1024

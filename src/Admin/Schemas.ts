@@ -234,7 +234,12 @@ export const ProviderHealthView = Schema.Struct({
   credentialCooldowns: Schema.optional(Schema.Struct({
     count: Schema.Int.annotations({ description: "callers' credentials this provider is skipped for after a 429 (or a refused login)" }),
     soonestReset: Schema.Number.annotations({ description: "epoch ms when the first of them may try again" })
-  }))
+  })),
+  learned: Schema.optional(Schema.Array(Schema.Struct({
+    model: Schema.String,
+    params: Schema.Array(Schema.String).annotations({ description: "request parameters this provider refused for the model by name; left out since" }),
+    betas: Schema.Array(Schema.String).annotations({ description: "anthropic-beta values it refused; left out since" })
+  })).annotations({ description: "what this provider's 400s taught; a health reset forgets it" }))
 }).annotations({ identifier: "ProviderHealth" })
 
 export const HealthList = Schema.Struct({
@@ -290,9 +295,10 @@ export const UsageView = Schema.Struct({
 
 export const LoggedAttempt = Schema.Struct({
   provider: Schema.String,
-  outcome: Schema.String.annotations({ description: "a status (429), an error kind (timeout, network-error, bad-response), or skipped(cooldown) / skipped(breaker)" }),
+  outcome: Schema.String.annotations({ description: "a status (429), an error kind (timeout, network-error, bad-response), or skipped(cooldown) / skipped(breaker) / skipped(<unmet need, e.g. 150 tools > 128>)" }),
   tries: Schema.Int,
-  cooldownUntil: Schema.optional(Schema.Number.annotations({ description: "epoch ms a credential cooldown started here lasts until" }))
+  cooldownUntil: Schema.optional(Schema.Number.annotations({ description: "epoch ms a credential cooldown started here lasts until" })),
+  message: Schema.optional(Schema.String.annotations({ description: "what a refusing provider said (a fallback's 4xx), shortened" }))
 }).annotations({ identifier: "LoggedAttempt" })
 
 export const LogEntryView = Schema.Struct({

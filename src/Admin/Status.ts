@@ -29,7 +29,8 @@ const healthOf = (current: Current) =>
         requests: v.requests,
         successes: v.successes,
         failures: v.failures,
-        ...(v.credentialCooldowns === undefined ? {} : { credentialCooldowns: v.credentialCooldowns })
+        ...(v.credentialCooldowns === undefined ? {} : { credentialCooldowns: v.credentialCooldowns }),
+        ...(v.learned === undefined ? {} : { learned: v.learned })
       }))
     }
   })

@@ -1,6 +1,7 @@
 /**
  * The built-in catalogue: what each provider's models take, keyed by format and model-name globs.
  * Entries apply in order, later ones refining earlier ones, so a family comes before its exceptions.
+ * Claude globs start with `*` so that a cloud's own id (`global.anthropic.claude-opus-5-5`) matches too.
  * Every entry names its source: the provider's documentation page, or a public issue showing the
  * real error. A model that matches nothing keeps today's behaviour (Capabilities.UNKNOWN). The fakes
  * in scripts/ refuse what these entries say the real providers refuse.
@@ -16,7 +17,7 @@ export interface CatalogueEntry {
 }
 
 const OPENAI: ReadonlyArray<Format> = ["openai", "openai-responses"]
-const CLAUDE: ReadonlyArray<Format> = ["anthropic", "bedrock", "vertex"]
+const CLAUDE: ReadonlyArray<Format> = ["anthropic", "bedrock", "vertex", "claude-platform-aws"]
 const CLOUDS: ReadonlyArray<Format> = ["bedrock", "vertex"]
 
 export const CATALOGUE: ReadonlyArray<CatalogueEntry> = [
@@ -82,8 +83,9 @@ export const CATALOGUE: ReadonlyArray<CatalogueEntry> = [
     formats: ["gemini"],
     models: ["gemini-*"],
     // "...supported range is from 1 (inclusive) to 65537 (exclusive)"
-    caps: { maxOutput: 65_536, contextWindow: 1_048_576, imageTypes: ["image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"] },
-    source: "https://ai.google.dev/gemini-api/docs/models (1,048,576 input, 65,536 output) and https://ai.google.dev/gemini-api/docs/image-understanding (PNG, JPEG, WEBP, HEIC, HEIF)"
+    // "At most 512 function declarations can be specified"
+    caps: { maxOutput: 65_536, contextWindow: 1_048_576, maxTools: 512, imageTypes: ["image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"] },
+    source: "https://ai.google.dev/gemini-api/docs/models (1,048,576 input, 65,536 output), https://ai.google.dev/gemini-api/docs/image-understanding (PNG, JPEG, WEBP, HEIC, HEIF) and https://github.com/google-gemini/gemini-cli/issues/19083 (512 function declarations)"
   },
   {
     formats: ["gemini"],
@@ -108,26 +110,26 @@ export const CATALOGUE: ReadonlyArray<CatalogueEntry> = [
   // ---- Claude, first party and on the clouds ----
   {
     formats: CLAUDE,
-    models: ["claude-opus-4-6*", "claude-sonnet-4-6*", "claude-opus-4-7*", "claude-opus-4-8*", "claude-opus-5*", "claude-sonnet-5*", "claude-fable-5*", "claude-haiku-5*"],
+    models: ["*claude-opus-4-6*", "*claude-sonnet-4-6*", "*claude-opus-4-7*", "*claude-opus-4-8*", "*claude-opus-5*", "*claude-sonnet-5*", "*claude-fable-5*", "*claude-haiku-5*"],
     caps: { maxOutput: 128_000, contextWindow: 1_000_000 },
     source: "https://platform.claude.com/docs/en/about-claude/models/overview (1M context, 128K output)"
   },
   {
     formats: CLAUDE,
-    models: ["claude-haiku-4-5*"],
+    models: ["*claude-haiku-4-5*"],
     caps: { maxOutput: 64_000, contextWindow: 200_000 },
     source: "https://platform.claude.com/docs/en/about-claude/models/overview (Haiku 4.5: 200K context, 64K output)"
   },
   {
     formats: CLOUDS,
-    models: ["claude-*"],
+    models: ["*claude-*"],
     // "role 'system' is not supported on this model"
     caps: { systemAnywhere: false },
     source: "https://platform.claude.com/docs/en/build-with-claude/claude-in-amazon-bedrock (mid-conversation system messages: newer models only)"
   },
   {
     formats: CLOUDS,
-    models: ["claude-fable-5*", "claude-opus-5*", "claude-opus-4-8*"],
+    models: ["*claude-fable-5*", "*claude-opus-5*", "*claude-opus-4-8*"],
     caps: { systemAnywhere: true },
     source: "https://platform.claude.com/docs/en/build-with-claude/claude-in-amazon-bedrock (accepted by Fable 5.1, Fable 5, Opus 5, Opus 4.8)"
   },

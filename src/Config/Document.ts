@@ -6,12 +6,15 @@
 import { Either, ParseResult, Schema } from "effect"
 import { isPrivateHost, normalizeHost } from "./PrivateHosts.js"
 
-export const Format = Schema.Literal("anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex")
+export const Format = Schema.Literal("anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex", "claude-platform-aws")
 export type Format = typeof Format.Type
 
 /** The same Claude on a cloud: the Anthropic body, the cloud's own auth and endpoints. */
-export type CloudFormat = "bedrock" | "vertex"
-export const isCloudFormat = (format: Format): format is CloudFormat => format === "bedrock" || format === "vertex"
+export type CloudFormat = "bedrock" | "vertex" | "claude-platform-aws"
+export const isCloudFormat = (format: Format): format is CloudFormat => format === "bedrock" || format === "vertex" || format === "claude-platform-aws"
+
+/** The AWS formats: SigV4 with `aws`, or an API key. */
+const isAwsFormat = (format: Format) => format === "bedrock" || format === "claude-platform-aws"
 
 /** An HTTP field name (RFC 9110 token): anything else cannot be sent, or splits the request. */
 const HeaderName = Schema.String.pipe(Schema.pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
@@ -100,8 +103,14 @@ export const ProviderConfig = Schema.Struct({
   format: Format,
   /** required but for bedrock and vertex, whose endpoint follows from the region */
   baseUrl: Schema.optional(HttpUrl),
-  /** bedrock, vertex: the cloud region (`global` for Vertex's global endpoint) */
+  /** bedrock, vertex, claude-platform-aws: the cloud region (`global`, `us` or `eu` for Vertex's multi-region endpoints) */
   region: Schema.optional(Region),
+  /** bedrock: `invoke` (InvokeModel, the default: it serves every model) or `messages` (Bedrock's Messages API) */
+  api: Schema.optional(Schema.Literal("invoke", "messages")),
+  /** bedrock InvokeModel: the inference profile's geography (default: the region's) */
+  inferenceProfile: Schema.optional(Schema.Literal("global", "us", "eu", "jp", "au", "apac")),
+  /** claude-platform-aws: the workspace every request names (`anthropic-workspace-id`) */
+  workspaceId: Schema.optional(HeaderSafe.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,128}$/, { message: () => "must be a workspace id like wrkspc_01…" }))),
   /** vertex: the Google Cloud project id */
   project: Schema.optional(Schema.String.pipe(Schema.pattern(/^[a-z][a-z0-9.:-]{3,61}[a-z0-9]$/, { message: () => "must be a Google Cloud project id" }))),
   /** bedrock: SigV4 credentials (or a Bedrock API key in `apiKey`) */
@@ -234,12 +243,18 @@ export interface ValidationOptions {
   readonly allowPrivateUpstreams: boolean
 }
 
-/** Where a provider's requests go: its baseUrl, or for bedrock and vertex the region's endpoint. */
-export const baseUrlOf = (p: Pick<ProviderConfig, "format" | "baseUrl" | "region">): string => {
+/** Where a provider's requests go: its baseUrl, or for the clouds the region's endpoint. */
+export const baseUrlOf = (p: Pick<ProviderConfig, "format" | "baseUrl" | "region"> & { readonly api?: "invoke" | "messages" | undefined }): string => {
   if (p.baseUrl !== undefined) return p.baseUrl
   const region = p.region ?? ""
-  if (p.format === "bedrock") return `https://bedrock-runtime.${region}.amazonaws.com`
-  if (p.format === "vertex") return region === "global" ? "https://aiplatform.googleapis.com" : `https://${region}-aiplatform.googleapis.com`
+  if (p.format === "bedrock") return p.api === "messages" ? `https://bedrock-mantle.${region}.api.aws` : `https://bedrock-runtime.${region}.amazonaws.com`
+  if (p.format === "claude-platform-aws") return `https://aws-external-anthropic.${region}.api.aws`
+  if (p.format === "vertex") {
+    if (region === "global") return "https://aiplatform.googleapis.com"
+    // The multi-region endpoints have hosts of their own.
+    if (region === "us" || region === "eu") return `https://aiplatform.${region}.rep.googleapis.com`
+    return `https://${region}-aiplatform.googleapis.com`
+  }
   return ""
 }
 
@@ -279,18 +294,29 @@ export const isLocalOnlyUrl = (url: string): boolean => {
 const formatIssues = (p: ProviderConfig, i: number): Array<ConfigIssue> => {
   const issues: Array<ConfigIssue> = []
   const at = (field: string, message: string) => issues.push({ path: ["providers", i, field], message })
+  const thinking = p.capabilities?.thinking
+  if (typeof thinking === "object" && thinking.min > thinking.max) {
+    issues.push({ path: ["providers", i, "capabilities", "thinking", "min"], message: `must not be above max (${thinking.max})` })
+  }
+  if (p.format !== "bedrock") {
+    for (const field of ["api", "inferenceProfile"] as const) if (p[field] !== undefined) at(field, "is for bedrock providers only")
+  } else if (p.api === "messages" && p.inferenceProfile !== undefined) {
+    at("inferenceProfile", "is for InvokeModel (api: invoke); the Messages API takes no inference profile")
+  }
+  if (p.format !== "claude-platform-aws" && p.workspaceId !== undefined) at("workspaceId", "is for claude-platform-aws providers only")
   if (!isCloudFormat(p.format)) {
     if (p.baseUrl === undefined) at("baseUrl", "is required")
     for (const field of ["region", "project", "aws", "serviceAccount"] as const) {
-      if (p[field] !== undefined) at(field, "is for bedrock and vertex providers only")
+      if (p[field] !== undefined) at(field, "is for the cloud formats only (bedrock, vertex, claude-platform-aws)")
     }
     return issues
   }
   if (p.region === undefined) at("region", `a ${p.format} provider needs its region`)
-  if (p.format === "bedrock") {
-    if (p.aws === undefined && p.apiKey === undefined) at("aws", "a bedrock provider needs aws credentials or a Bedrock API key in apiKey")
+  if (isAwsFormat(p.format)) {
+    if (p.aws === undefined && p.apiKey === undefined) at("aws", `a ${p.format} provider needs aws credentials or an API key in apiKey`)
     if (p.aws !== undefined && p.apiKey !== undefined) at("apiKey", "give aws credentials or apiKey, not both")
     for (const field of ["project", "serviceAccount"] as const) if (p[field] !== undefined) at(field, "is for vertex providers only")
+    if (p.format === "claude-platform-aws" && p.workspaceId === undefined) at("workspaceId", "Claude Platform on AWS needs the workspace id (sent as anthropic-workspace-id)")
   } else {
     if (p.project === undefined) at("project", "a vertex provider needs its Google Cloud project id")
     if (p.serviceAccount === undefined) at("serviceAccount", "a vertex provider needs a service-account key (the JSON Google issues)")

@@ -5,6 +5,8 @@
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import type { Cooldown } from "../Config/Document.js"
+import type { LearnedFacts } from "../Capabilities/Capabilities.js"
+import { type LearnedEvent, LearnedMap } from "../Capabilities/Learned.js"
 import * as Breaker from "./Breaker.js"
 import { CooldownMap, type CredentialCooldown, keyOf } from "./CredentialCooldowns.js"
 
@@ -13,6 +15,8 @@ export interface ProviderHealth extends Breaker.BreakerState {
   readonly state: Breaker.CircuitState
   /** callers' credentials this provider is skipped for, and when the first of them may try again */
   readonly credentialCooldowns?: { readonly count: number; readonly soonestReset: number } | undefined
+  /** what this provider's 400s taught, per model (refused parameters and betas) */
+  readonly learned?: ReadonlyArray<{ readonly model: string; readonly params: ReadonlyArray<string>; readonly betas: ReadonlyArray<string> }> | undefined
 }
 
 /** Cooldowns an isolate keeps at most (the oldest go first). */
@@ -36,9 +40,19 @@ export class Health extends Context.Tag("claude-failover/Health")<Health, {
   readonly credentialLimited: (name: string, credential: string, cooldown: CredentialCooldown) => Effect.Effect<void>
   /** the provider served this credential: whatever cooldown it had is over */
   readonly credentialServed: (name: string, credential: string) => Effect.Effect<void>
+  /** what this provider's 400s taught about a model (read on every attempt: memory only, no effect) */
+  readonly learnedFor: (name: string, model: string) => LearnedFacts | undefined
+  /** a provider refused a parameter or beta for a model, by name: remember it */
+  readonly learn: (event: LearnedEvent) => Effect.Effect<void>
 }>() {}
 
-export const makeMemory = (): Health["Type"] => {
+/** A provider's learned facts as the health view shows them. */
+export const learnedView = (learned: LearnedMap, name: string): Pick<ProviderHealth, "learned"> => {
+  const entries = learned.of(name)
+  return entries.length === 0 ? {} : { learned: entries.map((e) => ({ model: e.model, params: e.params, betas: e.betas })) }
+}
+
+export const makeMemory = (learned: LearnedMap = new LearnedMap()): Health["Type"] => {
   const states = new Map<string, Breaker.BreakerState>()
   const cooldowns = new CooldownMap(MAX_COOLDOWNS)
   const get = (name: string) => states.get(name) ?? Breaker.initial
@@ -60,7 +74,13 @@ export const makeMemory = (): Health["Type"] => {
         const cooling = cooldowns.summary(now)
         return names.map((name) => {
           const s = get(name)
-          return { ...s, name, state: Breaker.stateAt(s, now), ...(cooling[name] === undefined ? {} : { credentialCooldowns: cooling[name] }) }
+          return {
+            ...s,
+            name,
+            state: Breaker.stateAt(s, now),
+            ...(cooling[name] === undefined ? {} : { credentialCooldowns: cooling[name] }),
+            ...learnedView(learned, name)
+          }
         })
       }),
     reset: (name) =>
@@ -68,11 +88,14 @@ export const makeMemory = (): Health["Type"] => {
         if (name === undefined) states.clear()
         else states.delete(name)
         cooldowns.drop(name)
+        learned.drop(name)
       }),
     credentialUntil: (name, credential) =>
       cooldowns.size === 0 ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (now) => cooldowns.until(keyOf(name, credential), now)),
     credentialLimited: (name, credential, cooldown) => Effect.sync(() => cooldowns.set(keyOf(name, credential), cooldown)),
-    credentialServed: (name, credential) => Effect.sync(() => (cooldowns.size === 0 ? undefined : cooldowns.clear(keyOf(name, credential))))
+    credentialServed: (name, credential) => Effect.sync(() => (cooldowns.size === 0 ? undefined : cooldowns.clear(keyOf(name, credential)))),
+    learnedFor: (name, model) => (learned.size === 0 ? undefined : learned.get(name, model)),
+    learn: (event) => Effect.sync(() => void learned.learn(event))
   }
 }
 

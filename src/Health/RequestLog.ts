@@ -7,11 +7,13 @@
 /** What one provider did for a request (the AttemptTrail's steps). */
 export interface LoggedAttempt {
   readonly provider: string
-  /** a status (`429`), an error kind (`timeout`), or `skipped(cooldown)` / `skipped(breaker)` */
+  /** a status (`429`), an error kind (`timeout`), or `skipped(<why>)` */
   readonly outcome: string
   readonly tries: number
   /** when a credential cooldown started or applied: until when */
   readonly cooldownUntil?: number | undefined
+  /** a refusal's own message (a fallback's 4xx), shortened */
+  readonly message?: string | undefined
 }
 
 export interface LogEntry {

@@ -11,7 +11,8 @@ import type { Cooldown } from "../Config/Document.js"
 import { WorkerCtx, WorkerEnv } from "../Env.js"
 import * as Breaker from "../Health/Breaker.js"
 import { CooldownMap, type CooldownEvent, keyOf, providerOf } from "../Health/CredentialCooldowns.js"
-import { Health, makeMemory as makeHealthMemory, MAX_COOLDOWNS } from "../Health/Health.js"
+import { Health, learnedView, makeMemory as makeHealthMemory, MAX_COOLDOWNS } from "../Health/Health.js"
+import { type LearnedEvent, LearnedMap } from "../Capabilities/Learned.js"
 import { LOG_SIZE, type LogEntry } from "../Health/RequestLog.js"
 import { makeMemory as makeUsageMemory, Usage } from "../Health/Usage.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
@@ -46,6 +47,7 @@ type SuccessRun = { readonly name: string; readonly kind: "success"; at: number;
 class Pending {
   health: Array<HealthEvent> = []
   cooldowns: Array<CooldownEvent> = []
+  learned: Array<LearnedEvent> = []
   log: Array<LogEntry> = []
   usage = new Map<string, UsageBuckets.UsageDelta>()
   /** a failure is queued: send at once */
@@ -81,6 +83,13 @@ class Pending {
     this.cooldowns.push(e)
   }
 
+  /** A refused parameter or beta: other isolates should stop sending it at once. */
+  learn(e: LearnedEvent): void {
+    if (this.learned.length >= MAX_FAILURES) return
+    this.urgent = true
+    this.learned.push(e)
+  }
+
   addLog(entry: LogEntry): void {
     if (this.log.length >= LOG_SIZE) this.log.shift()
     this.log.push(entry)
@@ -102,7 +111,7 @@ class Pending {
   }
 
   get empty(): boolean {
-    return this.health.length === 0 && this.usage.size === 0 && this.cooldowns.length === 0 && this.log.length === 0
+    return this.health.length === 0 && this.usage.size === 0 && this.cooldowns.length === 0 && this.log.length === 0 && this.learned.length === 0
   }
 
   /** The report (plain data) and a fresh queue. */
@@ -111,9 +120,11 @@ class Pending {
       health: this.health,
       usage: [...this.usage.values()],
       ...(this.cooldowns.length === 0 ? {} : { cooldowns: this.cooldowns }),
+      ...(this.learned.length === 0 ? {} : { learned: this.learned }),
       ...(this.log.length === 0 ? {} : { log: this.log })
     }
     this.log = []
+    this.learned = []
     this.health = []
     this.cooldowns = []
     this.usage = new Map()
@@ -128,11 +139,13 @@ class Pending {
     if (name === undefined) {
       this.health = []
       this.cooldowns = []
+      this.learned = []
       this.runs = new Map()
       this.urgent = false
       this.failures = 0
       return
     }
+    this.learned = this.learned.filter((e) => e.provider !== name)
     this.health = this.health.filter((e) => e.name !== name)
     this.cooldowns = this.cooldowns.filter((e) => providerOf(e.key) !== name)
     this.runs.delete(name)
@@ -142,7 +155,9 @@ class Pending {
 
 export const make = (stub: SharedStub, startedAt: number, options: { readonly flushEveryMs?: number } = {}) => {
   const flushEveryMs = options.flushEveryMs ?? FLUSH_EVERY_MS
-  const localHealth = makeHealthMemory()
+  /** facts learned here and by every isolate (the shared state answers them with each report) */
+  const learned = new LearnedMap()
+  const localHealth = makeHealthMemory(learned)
   const localUsage = makeUsageMemory(startedAt)
   let shared: BreakerStates = {}
   /** the cooldowns every isolate reported, as the shared state last answered them */
@@ -189,7 +204,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
           const view = s === undefined ? l : { ...s, name: l.name, state: Breaker.stateAt(s, now) }
           // The deployment's count when the shared state has one; this isolate's otherwise.
           const c = cooling[l.name] ?? l.credentialCooldowns
-          return c === undefined ? view : { ...view, credentialCooldowns: c }
+          return { ...(c === undefined ? view : { ...view, credentialCooldowns: c }), ...learnedView(learned, l.name) }
         })
       }),
     reset: (name) =>
@@ -231,7 +246,9 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
               sharedCooldowns.clear(key)
               pending.cooldown({ key, kind: "clear", at })
             })
-          ))
+          )),
+    learnedFor: localHealth.learnedFor,
+    learn: (event) => Effect.zipRight(localHealth.learn(event), Effect.sync(() => pending.learn(event)))
   }
 
   const usage: Usage["Type"] = {
@@ -279,6 +296,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
       (view) => {
         shared = view.breakers
         sharedCooldowns.replace(view.cooldowns)
+        if (view.learned !== undefined) learned.merge(view.learned)
       },
       (cause) => {
         console.warn(JSON.stringify({ level: "warning", message: "shared state unreachable; local health only", cause: String(cause) }))

@@ -1,7 +1,8 @@
 /**
  * The deployment's shared state: one Durable Object that every isolate reports to. It keeps each
  * provider's circuit breaker (the same transitions as Health/Breaker.ts, applied to the events all
- * isolates saw), the credential cooldowns (bounded, the oldest evicted) and usage in hourly buckets
+ * isolates saw), the credential cooldowns (bounded, the oldest evicted), what providers' 400s taught
+ * (refused parameters and betas, bounded) and usage in hourly buckets
  * for the last 24 h. Isolates report in the background (`ctx.waitUntil`) and get the current breaker
  * states and cooldowns back in the same round trip.
  */
@@ -10,6 +11,7 @@ import type { Cooldown } from "../Config/Document.js"
 import * as Breaker from "../Health/Breaker.js"
 import { CooldownMap, type CooldownEntries, type CooldownEvent } from "../Health/CredentialCooldowns.js"
 import { type LogEntry, RingLog } from "../Health/RequestLog.js"
+import { type LearnedEntries, type LearnedEvent, LearnedMap } from "../Capabilities/Learned.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
 
 export type HealthEvent =
@@ -21,6 +23,8 @@ export interface Report {
   readonly health: ReadonlyArray<HealthEvent>
   readonly usage: ReadonlyArray<UsageBuckets.UsageDelta>
   readonly cooldowns?: ReadonlyArray<CooldownEvent>
+  /** parameters and betas a provider refused by name */
+  readonly learned?: ReadonlyArray<LearnedEvent>
   /** finished requests, oldest first */
   readonly log?: ReadonlyArray<LogEntry>
 }
@@ -31,6 +35,8 @@ export type BreakerStates = Record<string, Breaker.BreakerState>
 export interface SharedView {
   readonly breakers: BreakerStates
   readonly cooldowns: CooldownEntries
+  /** what every isolate learned from providers' 400s */
+  readonly learned?: LearnedEntries
 }
 
 /** Cooldowns the deployment keeps at most: past it the oldest go (a report carries them all back). */
@@ -41,6 +47,7 @@ export class SharedState extends DurableObject {
   private usage: UsageBuckets.Buckets | undefined
   private cooldowns: CooldownMap | undefined
   private log: RingLog | undefined
+  private learned: LearnedMap | undefined
 
   private async load() {
     this.breakers ??= (await this.ctx.storage.get<BreakerStates>("breakers")) ?? {}
@@ -54,12 +61,20 @@ export class SharedState extends DurableObject {
       // stored newest first: pushed back oldest first
       this.log.pushAll(((await this.ctx.storage.get<Array<LogEntry>>("log")) ?? []).reverse())
     }
-    return { breakers: this.breakers, usage: this.usage, cooldowns: this.cooldowns, log: this.log }
+    if (this.learned === undefined) {
+      this.learned = new LearnedMap()
+      this.learned.replace((await this.ctx.storage.get<LearnedEntries>("learned")) ?? {})
+    }
+    return { breakers: this.breakers, usage: this.usage, cooldowns: this.cooldowns, log: this.log, learned: this.learned }
   }
 
   /** Apply what an isolate saw; answer the breaker states and cooldowns as they now stand. */
   async report(report: Report, now: number): Promise<SharedView> {
-    const { breakers, cooldowns, log, usage } = await this.load()
+    const { breakers, cooldowns, learned, log, usage } = await this.load()
+    if (report.learned !== undefined && report.learned.length > 0) {
+      for (const e of report.learned) learned.learn(e)
+      await this.ctx.storage.put("learned", learned.toEntries())
+    }
     if (report.log !== undefined && report.log.length > 0) {
       log.pushAll(report.log)
       await this.ctx.storage.put("log", log.list())
@@ -77,7 +92,7 @@ export class SharedState extends DurableObject {
       this.usage = UsageBuckets.add(usage, report.usage, now)
       await this.ctx.storage.put("usage", this.usage)
     }
-    return { breakers, cooldowns: live }
+    return { breakers, cooldowns: live, learned: learned.toEntries() }
   }
 
   async breakerStates(): Promise<BreakerStates> {
@@ -85,10 +100,12 @@ export class SharedState extends DurableObject {
   }
 
   async resetHealth(name: string | undefined): Promise<void> {
-    const { breakers, cooldowns } = await this.load()
+    const { breakers, cooldowns, learned } = await this.load()
     if (name === undefined) for (const k of Object.keys(breakers)) delete breakers[k]
     else delete breakers[name]
     cooldowns.drop(name)
+    learned.drop(name)
+    await this.ctx.storage.put("learned", learned.toEntries())
     await this.ctx.storage.put("breakers", breakers)
     await this.ctx.storage.put("cooldowns", cooldowns.live(Date.now()))
   }

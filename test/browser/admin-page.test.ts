@@ -361,10 +361,20 @@ describe("the admin page in Chromium", () => {
     await form.getByLabel("Base URL").fill(`${fakeUrl}/agent/openai-responses/v1`)
     await form.getByLabel("API key").fill("sk-fake-responses-key-01")
     await form.getByLabel("Reasoning summary (openai-responses)").selectOption("auto")
+    // What the model takes, where the catalogue does not know it.
+    await form.getByText("What this model takes (optional)").click()
+    await form.getByLabel("Context window (tokens)").fill("1047576")
+    await form.getByLabel("Thinking", { exact: true }).selectOption("none")
+    await form.getByLabel("Parameters it refuses").fill("temperature, top_p")
     await form.getByRole("button", { name: "Add provider" }).click()
     await poll(() => storedNames()).toEqual([...before, "gpt"])
     const stored = (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "gpt")
-    expect(stored).toMatchObject({ format: "openai-responses", reasoning: { summary: "auto" }, apiKey: "sk-\u2026y-01" })
+    expect(stored).toMatchObject({
+      format: "openai-responses",
+      reasoning: { summary: "auto" },
+      apiKey: "sk-\u2026y-01",
+      capabilities: { contextWindow: 1047576, thinking: "none", refusedParams: ["temperature", "top_p"] }
+    })
     await admin("DELETE", "/providers/gpt")
     await poll(() => storedNames()).toEqual(before)
   })
@@ -382,11 +392,11 @@ describe("the admin page in Chromium", () => {
       ["Anthropic (your own API key)", "anthropic", "https://api.anthropic.com", []],
       ["Claude on AWS Bedrock", "bedrock", "", []],
       ["Claude on Google Vertex AI", "vertex", "", []],
-      ["OpenAI (Responses API)", "openai-responses", "https://api.openai.com/v1", ["claude-*-haiku-*=gpt-5-mini", "*=gpt-5.1-codex"]],
-      ["OpenRouter", "openai", "https://openrouter.ai/api/v1", ["claude-*-haiku-*=anthropic/claude-haiku-4.5", "*=anthropic/claude-sonnet-4.5"]],
+      ["OpenAI (Responses API)", "openai-responses", "https://api.openai.com/v1", ["claude-haiku-*=gpt-5-mini", "claude-*-haiku-*=gpt-5-mini", "*=gpt-5.1-codex"]],
+      ["OpenRouter", "openai", "https://openrouter.ai/api/v1", ["claude-haiku-*=anthropic/claude-haiku-4.5", "claude-*-haiku-*=anthropic/claude-haiku-4.5", "*=anthropic/claude-sonnet-4.5"]],
       ["DeepSeek", "openai", "https://api.deepseek.com", ["*=deepseek-chat"]],
       ["Groq", "openai", "https://api.groq.com/openai/v1", ["*=openai/gpt-oss-120b"]],
-      ["Google Gemini", "gemini", "https://generativelanguage.googleapis.com", ["claude-*-haiku-*=gemini-2.5-flash", "*=gemini-2.5-pro"]],
+      ["Google Gemini", "gemini", "https://generativelanguage.googleapis.com", ["claude-haiku-*=gemini-2.5-flash", "claude-*-haiku-*=gemini-2.5-flash", "*=gemini-2.5-pro"]],
       ["A local OpenAI-compatible server (Ollama, vLLM, LM Studio)", "openai", "http://127.0.0.1:11434/v1", ["*=qwen3-coder"]]
     ]
     for (const [label, format, baseUrl, models] of expectations) {

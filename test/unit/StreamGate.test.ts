@@ -91,10 +91,21 @@ describe("StreamGate", () => {
       expect(checkAnthropicStream(out).error).toBeUndefined()
     }))
 
-  it.live("lets a non-failover error (invalid request) through to the client", () =>
+  it.live("turns a request error before the first content into a refusal with Anthropic's status (no 200 stream)", () =>
     Effect.gen(function*() {
-      const err = sse("error", { error: { type: "invalid_request_error", message: "prompt is too long" } })
-      const { body } = yield* StreamGate.gate(new Response(start + err).body!, options)
-      expect(yield* Effect.promise(() => new Response(body).text())).toBe(start + err)
+      const err = sse("error", { error: { type: "invalid_request_error", message: "prompt is too long: 250000 tokens > 200000 maximum" } })
+      const error = yield* Effect.flip(StreamGate.gate(new Response(start + err).body!, options))
+      expect(error._tag).toBe("Refused")
+      if (error._tag !== "Refused") return
+      expect(error.status).toBe(400)
+      expect(error.overflow).toBe(true)
+      expect(JSON.parse(error.answer.body)).toEqual({ type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 250000 tokens > 200000 maximum" } })
+    }))
+
+  it.live("a not_found error before content is a 404 refusal, not an overflow", () =>
+    Effect.gen(function*() {
+      const err = sse("error", { error: { type: "not_found_error", message: "model: no-such-model" } })
+      const error = yield* Effect.flip(StreamGate.gate(new Response(start + err).body!, options))
+      expect(error._tag === "Refused" ? [error.status, error.overflow] : error._tag).toEqual([404, undefined])
     }))
 })

@@ -45,7 +45,7 @@ describe("admin API: security", () => {
       }
     }
     expect(await env.CONFIG.get("config")).toBe(before)
-  })
+  }, 60_000) // every endpoint five times: slow when the machine is busy
 
   it("serves the OpenAPI document of the same definition, without credentials", async () => {
     const r = await SELF.fetch("http://proxy/admin/api/openapi.json")

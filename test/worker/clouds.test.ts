@@ -2,7 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk"
 import { SELF } from "cloudflare:test"
 import { describe, expect, inject, it } from "vitest"
 import fixture from "../fixtures/claude-code-request.json"
-import { ADMIN, anthropicMessage, messagesBody, post, putConfig, type RecordedCall, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
+import { ADMIN, anthropicMessage, anthropicStream, messagesBody, post, putConfig, type RecordedCall, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
 
 const fake = inject("fakeUrl")
 const AWS = { accessKeyId: "AKIAFAKEFAKEFAKE0001", secretAccessKey: "fake/secret/access/key/0000000000000000" }
@@ -21,11 +21,11 @@ const admin = (method: string, path: string, body?: unknown) =>
   SELF.fetch(`http://proxy/admin/api${path}`, { method, headers: { ...ADMIN, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
 
 /** anthropic (failing) -> the cloud provider -> a last anthropic-format backup. */
-const chain = async (cloud: Record<string, unknown>, primarySteps: Array<Step> = [overloaded]) => {
+const chain = async (cloud: Record<string, unknown>, primarySteps: Array<Step> = [overloaded], stream = false) => {
   // Each test starts with closed breakers: the providers' names repeat from test to test.
   await admin("POST", "/health/reset")
   const primary = await scenario(primarySteps)
-  const last = await scenario([{ json: anthropicMessage("from the last provider") }])
+  const last = await scenario([stream ? { chunks: [{ data: anthropicStream("from the last provider") }] } : { json: anthropicMessage("from the last provider") }])
   await putConfig({
     providers: [
       { name: "anthropic", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
@@ -52,7 +52,7 @@ describe("bedrock provider", () => {
     expect(message.content[0]).toMatchObject({ type: "thinking", signature: expect.stringMatching(/^EqBedrock/) })
     expect(message.content[1]).toMatchObject({ type: "text", text: expect.stringContaining("The command ran") })
     const [call] = (await calls("bedrock")).slice(before)
-    expect(call!.path).toBe("/model/global.anthropic.claude-opus-5-5-v1/invoke-with-response-stream")
+    expect(call!.path).toBe("/model/us.anthropic.claude-opus-5-5/invoke-with-response-stream")
     expect(call!.headers["authorization"]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAFAKEFAKEFAKE0001\/\d{8}\/us-east-1\/bedrock\/aws4_request/)
     expect(call!.headers["x-api-key"]).toBeUndefined()
     const sent = JSON.parse(call!.body) as Record<string, unknown>
@@ -92,18 +92,20 @@ describe("bedrock provider", () => {
     expect(r.headers.get("x-failover-provider")).toBe("last")
     expect(await t.last.calls()).toHaveLength(1)
 
+    // A fallback's validation 400 is "cannot serve this request": the next provider takes it, and the
+    // refusal's words stay in the trail.
     const invalid = await scenario([{ status: 400, headers: { "x-amzn-errortype": "ValidationException" }, json: { message: "messages: field required" } }])
     const v = await chain({ ...bedrockSigV4, baseUrl: invalid.baseUrl })
-    const bad = await post(`/t/${TOKEN}/v1/messages`, messagesBody())
-    expect(bad.status).toBe(400)
-    expect(await bad.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "ValidationException: messages: field required" } })
-    expect(await v.last.calls()).toHaveLength(0)
+    const moved = await post(`/t/${TOKEN}/v1/messages`, messagesBody())
+    expect(moved.headers.get("x-failover-provider")).toBe("last")
+    expect(moved.headers.get("x-failover-attempts")).toBe(`anthropic=529, bedrock=400 "ValidationException: messages: field required", last=200`)
+    expect(await v.last.calls()).toHaveLength(1)
   })
 
   it("an exception frame before any content fails over; after content it is the client's event: error", async () => {
     const start = { type: "message_start", message: { id: "msg_b", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }
     const early = await scenario([{ headers: { "content-type": "application/vnd.amazon.eventstream" }, chunks: await frames([{ event: start }, { exception: ["throttlingException", "Too many tokens, please wait"] }]) }])
-    const e = await chain({ ...bedrockSigV4, baseUrl: early.baseUrl })
+    const e = await chain({ ...bedrockSigV4, baseUrl: early.baseUrl }, [overloaded], true)
     const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody({ stream: true }))
     expect(r.headers.get("x-failover-provider")).toBe("last")
     expect(await r.text()).toContain("from the last provider")
@@ -164,7 +166,7 @@ describe("vertex provider", () => {
     const sse = (events: Array<Record<string, unknown>>) => ({ chunks: events.map((e) => ({ data: `event: ${String(e["type"])}\ndata: ${JSON.stringify(e)}\n\n` })) })
     const start = { type: "message_start", message: { id: "msg_v", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }
     const early = await scenario([sse([start, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }])])
-    const e = await chain(await vertexProvider({ baseUrl: early.baseUrl }))
+    const e = await chain(await vertexProvider({ baseUrl: early.baseUrl }), [overloaded], true)
     const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody({ stream: true }))
     expect(r.headers.get("x-failover-provider")).toBe("last")
     expect(await e.last.calls()).toHaveLength(1)

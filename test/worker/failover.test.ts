@@ -56,13 +56,22 @@ describe("failover", () => {
     }
   })
 
-  it("answers the last provider's error, Anthropic-shaped, when every provider fails", async () => {
-    await chainOf([overloaded(529)], {}, [overloaded(429, { "retry-after": "7" })])
+  it("answers the primary's own error, Anthropic-shaped with its headers, when every provider fails", async () => {
+    await chainOf([overloaded(429, { "retry-after": "7" })], {}, [overloaded(529)])
     const r = await post("/v1/messages", messagesBody(), withToken)
     expect(r.status).toBe(429)
     expect(r.headers.get("retry-after")).toBe("7")
-    expect(r.headers.get("x-failover-provider")).toBe("backup")
+    expect(r.headers.get("x-failover-provider")).toBe("primary")
+    expect(r.headers.get("x-failover-attempts")).toMatch(/^primary=429( cooldown-until=\S+)?, backup=529$/)
     expect(((await r.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error")
+  })
+
+  it("keeps the primary's 529 when a fallback refuses the request (400): no translation complaint reaches the client", async () => {
+    await chainOf([overloaded(529)], {}, [{ status: 400, json: { type: "error", error: { type: "invalid_request_error", message: "max_tokens: 128000 > 8192" } } }])
+    const r = await post("/v1/messages", messagesBody(), withToken)
+    expect(r.status).toBe(529)
+    expect(r.headers.get("x-failover-provider")).toBe("primary")
+    expect(r.headers.get("x-failover-attempts")).toBe(`primary=529, backup=400 "max_tokens: 128000 > 8192"`)
   })
 
   it("turns a non-JSON upstream error page into an Anthropic error body", async () => {

@@ -93,6 +93,19 @@ export const anthropicMessage = (text = "hello") => ({
   usage: { input_tokens: 5, output_tokens: 1 }
 })
 
+const sseFrame = (type: string, data: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
+
+/** The same answer as `anthropicMessage`, as Anthropic streams it. */
+export const anthropicStream = (text = "hello") =>
+  sseFrame("message_start", {
+    message: { id: "msg_1", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } }
+  }) +
+  sseFrame("content_block_start", { index: 0, content_block: { type: "text", text: "" } }) +
+  sseFrame("content_block_delta", { index: 0, delta: { type: "text_delta", text } }) +
+  sseFrame("content_block_stop", { index: 0 }) +
+  sseFrame("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 1 } }) +
+  sseFrame("message_stop")
+
 export const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   SELF.fetch(`http://proxy${path}`, {
     method: "POST",

@@ -1,7 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk"
 import { describe, expect, it } from "vitest"
 import fixture from "../fixtures/claude-code-request.json"
-import { anthropicMessage, messagesBody, post, putConfig, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
+import { anthropicMessage, anthropicStream, messagesBody, post, putConfig, scenario, sdkClient, type Step, TOKEN } from "./helpers.js"
 
 let seq = 0
 const ev = (type: string, fields: Record<string, unknown> = {}) => ({
@@ -34,15 +34,15 @@ const toolStream: Step = {
 const overloaded: Step = { status: 529, json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } }
 
 /** anthropic (529) -> the Responses provider -> a last anthropic-format backup. */
-const chain = async (responsesSteps: Array<Step>, options: { retries?: number } = {}) => {
+const chain = async (responsesSteps: Array<Step>, options: { retries?: number; stream?: boolean; last?: boolean } = {}) => {
   const primary = await scenario([overloaded])
   const responses = await scenario(responsesSteps)
-  const last = await scenario([{ json: anthropicMessage("from the last provider") }])
+  const last = await scenario([options.stream === true ? { chunks: [{ data: anthropicStream("from the last provider") }] } : { json: anthropicMessage("from the last provider") }])
   await putConfig({
     providers: [
       { name: "anthropic", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
       { name: "gpt", format: "openai-responses", baseUrl: responses.baseUrl, apiKey: "sk-resp-stored-0001", models: { "*": "gpt-5" }, maxTokens: 8192, retries: options.retries ?? 0 },
-      { name: "last", format: "anthropic", baseUrl: last.baseUrl, apiKey: "sk-last-0001", retries: 0 }
+      ...(options.last === false ? [] : [{ name: "last", format: "anthropic", baseUrl: last.baseUrl, apiKey: "sk-last-0001", retries: 0 }])
     ],
     accessTokens: [{ token: TOKEN }],
     settings: { retryBaseDelayMs: 0 }
@@ -97,7 +97,7 @@ describe("openai-responses fallback", () => {
   })
 
   it("fails over on an in-band error before any content", async () => {
-    const { responses, last } = await chain([{ chunks: [...created(), ev("error", { code: "server_error", message: "The server had an error processing your request." })] }])
+    const { responses, last } = await chain([{ chunks: [...created(), ev("error", { code: "server_error", message: "The server had an error processing your request." })] }], { stream: true })
     const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody({ stream: true }))
     expect(r.status).toBe(200)
     expect(r.headers.get("x-failover-provider")).toBe("last")
@@ -107,7 +107,7 @@ describe("openai-responses fallback", () => {
   })
 
   it("fails over on response.failed before any content", async () => {
-    const { last } = await chain([{ chunks: [...created(), ev("response.failed", { response: response("failed", { error: { code: "server_error", message: "failed" } }) })] }])
+    const { last } = await chain([{ chunks: [...created(), ev("response.failed", { response: response("failed", { error: { code: "server_error", message: "failed" } }) })] }], { stream: true })
     const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody({ stream: true }))
     expect(r.headers.get("x-failover-provider")).toBe("last")
     expect(await last.calls()).toHaveLength(1)
@@ -126,22 +126,32 @@ describe("openai-responses fallback", () => {
     expect(await last.calls()).toHaveLength(0)
   })
 
-  it("maps a context overflow to Anthropic's 400, as an HTTP error and in-band, without failing over", async () => {
+  it("maps a context overflow to Anthropic's 400 (an HTTP error, and the in-band one before any content too) when no fallback has room", async () => {
     const overflow = { code: "context_length_exceeded", message: "Your input exceeds the context window of this model. Please adjust your input and try again." }
-    const http = await chain([{ status: 400, json: { error: { ...overflow, type: "invalid_request_error", param: "input" } } }])
+    await chain([{ status: 400, json: { error: { ...overflow, type: "invalid_request_error", param: "input" } } }], { last: false })
     const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody())
     expect(r.status).toBe(400)
     const error = (await r.json()) as { type: string; error: { type: string; message: string } }
     expect(error.error.type).toBe("invalid_request_error")
     expect(error.error.message).toMatch(/^prompt is too long: /)
-    expect(await http.last.calls()).toHaveLength(0)
 
-    const inBand = await chain([{ chunks: [...created(), ev("response.failed", { response: response("failed", { error: overflow }) })] }])
+    await chain([{ chunks: [...created(), ev("response.failed", { response: response("failed", { error: overflow }) })] }], { last: false })
     const s = await post(`/t/${TOKEN}/v1/messages`, messagesBody({ stream: true }))
-    const body = await s.text()
-    expect(body).toContain("\"type\":\"invalid_request_error\"")
-    expect(body).toContain("prompt is too long")
-    expect(await inBand.last.calls()).toHaveLength(0)
+    // Anthropic answers an oversized request with an HTTP 400 before any stream: so do we.
+    expect(s.status).toBe(400)
+    const inBand = (await s.json()) as { type: string; error: { type: string; message: string } }
+    expect(inBand.error.type).toBe("invalid_request_error")
+    expect(inBand.error.message).toMatch(/prompt is too long/)
+  })
+
+  it("a fallback's context overflow moves on to a provider with room", async () => {
+    const overflow = { code: "context_length_exceeded", message: "Your input exceeds the context window of this model. Please adjust your input and try again." }
+    const { last } = await chain([{ chunks: [...created(), ev("response.failed", { response: response("failed", { error: overflow }) })] }], { stream: true })
+    const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody({ stream: true }))
+    expect(r.status).toBe(200)
+    expect(r.headers.get("x-failover-provider")).toBe("last")
+    expect(r.headers.get("x-failover-attempts")).toMatch(/^anthropic=529, gpt=400 "prompt is too long/)
+    expect(await last.calls()).toHaveLength(1)
   })
 
   it("does not retry a 429 insufficient_quota on the same provider, and still fails over", async () => {

@@ -52,11 +52,13 @@ describe("openai-format fallback", () => {
     expect(message.usage.output_tokens).toBe(30)
 
     // The answer's token usage is counted for the provider (read from the stream's head and tail).
-    await new Promise((r) => setTimeout(r, 50))
-    const usage = (await (await SELF.fetch("http://proxy/admin/api/usage", { headers: { authorization: "Bearer test-admin-token" } })).json()) as {
-      providers: Record<string, { inputTokens: number; outputTokens: number }>
-    }
-    expect(usage.providers["openrouter"]).toMatchObject({ inputTokens: 1000, outputTokens: 30 })
+    // (Counted when the stream's end has gone through: polled, the machine may be busy.)
+    const counted = async () =>
+      ((await (await SELF.fetch("http://proxy/admin/api/usage", { headers: { authorization: "Bearer test-admin-token" } })).json()) as {
+        providers: Record<string, { inputTokens: number; outputTokens: number }>
+      }).providers["openrouter"]
+    for (let i = 0; i < 40 && (await counted())?.outputTokens !== 30; i++) await new Promise((r) => setTimeout(r, 50))
+    expect(await counted()).toMatchObject({ inputTokens: 1000, outputTokens: 30 })
 
     const [call] = await openai.calls()
     expect(call!.path).toBe("/chat/completions")

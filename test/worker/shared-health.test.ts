@@ -69,4 +69,40 @@ describe("health shared through the Durable Object", () => {
     expect(usage.hourly.hours).toHaveLength(24)
     expect(usage.hourly.totals["provider:primary"]).toMatchObject({ requests: 1, failovers: 1 })
   })
+
+  it("shares what a provider's 400 taught: another isolate's fact is used here, and this isolate's reaches the others", async () => {
+    const chat = { json: { id: "c1", object: "chat.completion", model: "m", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }] } }
+    const up = await scenario([chat])
+    await putConfig({
+      providers: [{ name: "compat", format: "openai", baseUrl: up.baseUrl, apiKey: "sk-compat-0000001", models: { "*": "shared-model" } }],
+      accessTokens: [{ token: TOKEN }]
+    })
+    await SELF.fetch("http://proxy/admin/api/health/reset", { method: "POST", headers: ADMIN })
+    // Another isolate learned that shared-model refuses top_p.
+    const now = Date.now()
+    await sharedStub().report({ health: [], usage: [], learned: [{ provider: "compat", model: "shared-model", fact: { kind: "param", name: "top_p" }, at: now }] }, now)
+
+    // This isolate hears of it with its next report, and leaves top_p out from the first call.
+    await post("/v1/messages", messagesBody(), { "x-failover-token": TOKEN })
+    await new Promise((r) => setTimeout(r, 200))
+    await post("/v1/messages", messagesBody({ top_p: 0.9 }), { "x-failover-token": TOKEN })
+    const calls = await up.calls()
+    expect(calls).toHaveLength(2)
+    expect("top_p" in JSON.parse(calls[1]!.body)).toBe(false)
+
+    // And what this isolate learns goes to the shared state (a new document is a fresh start: the
+    // PUT forgot top_p, as it resets breakers).
+    const refusing = await scenario([
+      { status: 400, json: { error: { message: "Unsupported parameter: 'temperature' is not supported with this model.", type: "invalid_request_error", param: "temperature", code: "unsupported_parameter" } } },
+      chat
+    ])
+    await putConfig({
+      providers: [{ name: "compat", format: "openai", baseUrl: refusing.baseUrl, apiKey: "sk-compat-0000001", models: { "*": "shared-model" } }],
+      accessTokens: [{ token: TOKEN }]
+    })
+    await post("/v1/messages", messagesBody({ temperature: 0.2 }), { "x-failover-token": TOKEN })
+    await new Promise((r) => setTimeout(r, 200))
+    const view = await sharedStub().report({ health: [], usage: [] }, Date.now())
+    expect(Object.values(view.learned ?? {})).toContainEqual(expect.objectContaining({ provider: "compat", model: "shared-model", params: ["temperature"] }))
+  })
 })

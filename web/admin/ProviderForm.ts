@@ -9,6 +9,7 @@ import { api, ApiError, invalid } from "./AdminClient.js"
 import { conflictIn, saveWithCheck } from "./Conflict.js"
 import { append, field, h, nextId, only, toast } from "./Dom.js"
 import { showIssues } from "./Issues.js"
+import { capabilityFields } from "./CapabilityFields.js"
 import { presetPicker, showFieldsFor } from "./Presets.js"
 import { loaded, type Provider, refresh, state } from "./State.js"
 
@@ -158,6 +159,7 @@ export const providerForm = (p: Provider | null, close: () => void) => {
   const models = mapEditor("Model map", "models", v.models, ["claude-*-haiku-*", "target-model"])
   const headers = mapEditor("Extra headers", "headers", v.headers, ["header-name", "value or {apiKey}"])
   const cloud = cloudFields(v)
+  const capabilities = capabilityFields(v)
   const picker = isNew
     ? presetPicker((preset) => {
       if (preset.format) format.value = preset.format
@@ -181,7 +183,7 @@ export const providerForm = (p: Provider | null, close: () => void) => {
       only(field("Token field (openai)", tokenField, "tokenField"), "openai")),
     h("div", { class: "row" }, field("Enabled", enabled, "enabled"), only(field("Echo reasoning (openai)", echo, "reasoning"), "openai"),
       only(field("Reasoning summary (openai-responses)", summary, "reasoning"), "openai-responses")),
-    models.box, headers.box, cloud.box, h("p", { class: "form-error error", role: "alert" }),
+    models.box, headers.box, cloud.box, capabilities.box, h("p", { class: "form-error error", role: "alert" }),
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: isNew ? "Add provider" : `Save ${v.name}` }),
       h("button", { type: "button", text: "Cancel", onclick: close })))
   const formatChanged = () => {
@@ -213,6 +215,7 @@ export const providerForm = (p: Provider | null, close: () => void) => {
     if (hd) out.headers = hd
     else delete out.headers
     cloud.apply(out)
+    capabilities.apply(out)
     return out
   }
 

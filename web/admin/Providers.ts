@@ -80,9 +80,11 @@ const healthText = (hl: ProviderHealth | undefined) => {
   const cools = cooling
     ? `${cooling.count}${cooling.count === 1 ? " caller's credential" : " callers' credentials"} cooling down after a limit, the first back at ${new Date(cooling.soonestReset).toLocaleString()}`
     : null
-  if (!hl || hl.requests === 0) return cools ?? "no requests yet"
+  const learned = hl?.learned?.map((l) => `learned that ${l.model} refuses ${[...l.params, ...l.betas.map((b) => `beta ${b}`)].join(", ")} (left out since)`) ?? []
+  if (!hl || hl.requests === 0) return [cools ?? "no requests yet", ...learned].join("; ")
   const parts = [`${hl.successes} ok, ${hl.failures} failed of ${hl.requests}`]
   if (cools) parts.push(cools)
+  parts.push(...learned)
   if (hl.consecutiveFailures) parts.push(`${hl.consecutiveFailures} failures in a row`)
   if (hl.lastSuccessAt) parts.push(`last success ${time(hl.lastSuccessAt)}`)
   if (hl.lastError) parts.push(`last error ${time(hl.lastError.at)}: ${hl.lastError.message}`)

@@ -12,6 +12,7 @@ const attemptsText = (attempts: ReadonlyArray<Attempt>) =>
   attempts.map((a) => {
     let s = `${a.provider} ${a.outcome}${a.tries > 1 ? ` \u00d7${a.tries}` : ""}`
     if (a.cooldownUntil) s += ` (cooling down until ${new Date(a.cooldownUntil).toLocaleString()})`
+    if (a.message) s += `: ${a.message}`
     return s
   }).join(" \u2192 ")
 

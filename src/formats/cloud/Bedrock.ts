@@ -75,7 +75,8 @@ export interface CloudError {
 const STATUS_OF: Partial<Record<ErrorType, number>> = {
   rate_limit_error: 429,
   overloaded_error: 503,
-  timeout_error: 408,
+  // ModelTimeoutException: the model took too long; another provider may not (a 504 fails over).
+  timeout_error: 504,
   invalid_request_error: 400,
   permission_error: 403,
   authentication_error: 403,

@@ -1,25 +1,32 @@
 /**
- * Sending to the same Claude on AWS Bedrock or Google Vertex AI. The body is the caller's Anthropic
- * request with the cloud's edits (CloudBody), the model its cloud id (CloudModels), the credential
- * the provider's own (SigV4 or a Bedrock API key; a service-account token for Vertex) — the caller's
- * never leaves. Bedrock's event stream becomes Anthropic SSE; Vertex streams Anthropic SSE already.
- * Thinking blocks from either are Claude's own and travel on unchanged; a 400 that blames the history
- * is retried once with it repaired, as for Anthropic.
+ * Sending to the same Claude on a cloud: AWS Bedrock (InvokeModel, or its Messages API), Google
+ * Vertex AI, Claude Platform on AWS. The body is the caller's Anthropic request with the cloud's
+ * edits (CloudBody) and what the model takes (capabilities), the model its platform id (CloudModels),
+ * the credential the provider's own (SigV4 for the platform's service or an API key; a
+ * service-account token for Vertex) — the caller's never leaves. Bedrock's event stream becomes
+ * Anthropic SSE; the others stream Anthropic SSE already. Thinking blocks are Claude's own and travel
+ * on unchanged. A 400 is answered once more: without the beta or field it names as refused
+ * (remembered), or with the history repaired when it blames the history.
  */
 import { Duration, Effect, Either } from "effect"
-import type { CloudFormat, ProviderConfig } from "../../Config/Document.js"
+import type { ProviderConfig } from "../../Config/Document.js"
 import type { ModelMapper } from "../../Config/Models.js"
 import * as Conversation from "../../Conversation.js"
 import { BadUpstreamResponse, Network, type ProviderError, Timeout, Unauthorized, Upstream5xx } from "../../Errors.js"
 import { classify, fetchWithTimeout, invalidReply, readErrorBody, type UpstreamReply, type UpstreamRequest } from "../../Upstream.js"
 import * as UsageTap from "../../UsageTap.js"
+import { type Capabilities, capabilitiesOf } from "../../Capabilities/Capabilities.js"
+import { refusedIn } from "../../Capabilities/Learned.js"
+import type { AttemptHints } from "../../Provider.js"
+import { fitToCapabilities } from "../anthropic/Shape.js"
 import { errorBody, type MessagesRequest } from "../anthropic/Messages.js"
 import { translateBody } from "../StreamTranslator.js"
 import * as Bedrock from "./Bedrock.js"
 import { bedrockStreamTranslator } from "./BedrockStream.js"
-import { cloudBetas, cloudBody } from "./CloudBody.js"
+import { type CloudKind, cloudBetas, cloudBody, kindOf, speaksMessages } from "./CloudBody.js"
 import { cloudModelId } from "./CloudModels.js"
 import { GoogleAuthError, type GoogleTokens, googleTokens } from "./GoogleAuth.js"
+import * as MessagesApi from "./MessagesApi.js"
 import * as Vertex from "./Vertex.js"
 
 export interface CloudDependencies {
@@ -32,22 +39,34 @@ type Route = "messages" | "count_tokens"
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" }
 
 /** What count_tokens does not take. Bedrock counts an InvokeModel body, which needs max_tokens. */
-const forCounting = (format: CloudFormat, body: Record<string, unknown>, request: MessagesRequest): Record<string, unknown> => {
+const forCounting = (kind: CloudKind, body: Record<string, unknown>, request: MessagesRequest): Record<string, unknown> => {
   const { max_tokens: _m, stop_sequences: _s, temperature: _t, top_p: _p, top_k: _k, stream: _st, metadata: _md, ...rest } = body
-  return format === "bedrock" ? { ...rest, max_tokens: request.max_tokens ?? 1 } : rest
+  return kind === "bedrock" ? { ...rest, max_tokens: request.max_tokens ?? 1 } : rest
 }
 
+/** How each kind is named in messages about it. */
+const LABEL: Readonly<Record<CloudKind, string>> = {
+  bedrock: "Bedrock",
+  "bedrock-messages": "Bedrock",
+  vertex: "Vertex AI",
+  "claude-platform-aws": "Claude Platform on AWS"
+}
+
+/** An error answer's kind and words: AWS's `x-amzn-ErrorType` when there is one, else Google's or Anthropic's JSON. */
+const errorOf = (kind: CloudKind, response: Response, text: string): Bedrock.CloudError =>
+  kind === "bedrock" || response.headers.has("x-amzn-errortype") ? Bedrock.errorOf(response.status, response.headers, text) : Vertex.errorOf(response.status, text)
+
 export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudDependencies = { tokens: googleTokens }) => {
-  const format = config.format as CloudFormat
-  const signBedrock = format === "bedrock" ? Bedrock.signer(config) : undefined
+  const kind = kindOf(config)
+  const sign = kind === "bedrock" ? Bedrock.signer(config) : speaksMessages(kind) ? MessagesApi.signer(config, kind) : undefined
   const account = config.serviceAccount
   const who = account === undefined ? "" : ` (service account ${account.client_email})`
 
   /** The request's headers with the provider's credential. */
   const authorize = (target: Bedrock.CloudTarget): Effect.Effect<Record<string, string>, ProviderError> => {
-    if (signBedrock !== undefined) {
+    if (sign !== undefined) {
       return Effect.tryPromise({
-        try: () => signBedrock(target),
+        try: () => sign(target),
         catch: (cause) => new Unauthorized({ provider: config.name, status: 401, reason: `SigV4 signing failed: ${cause instanceof Error ? cause.message : String(cause)}` })
       })
     }
@@ -71,20 +90,29 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudD
     )
   }
 
+  /** The platform's id for the request's model: the user's map first, then the catalogue. */
+  const platformModel = (request: MessagesRequest): string => {
+    const mapped = mapModel(request.model)
+    if (kind === "claude-platform-aws") return mapped
+    return cloudModelId(kind, mapped, { region: config.region, inferenceProfile: config.inferenceProfile })
+  }
+
   const target = (route: Route, request: MessagesRequest, betas: ReadonlyArray<string>, stream: boolean): Bedrock.CloudTarget => {
-    const model = cloudModelId(format, mapModel(request.model))
-    const body = cloudBody(format, request, betas)
+    const model = platformModel(request)
+    const body = cloudBody(kind, request, betas)
     if (route === "count_tokens") {
-      const counted = forCounting(format, body, request)
-      return format === "bedrock" ? Bedrock.countTarget(config, model, counted) : Vertex.countTarget(config, model, counted, betas)
+      const counted = forCounting(kind, body, request)
+      if (kind === "bedrock") return Bedrock.countTarget(config, model, counted)
+      return kind === "vertex" ? Vertex.countTarget(config, model, counted, betas) : MessagesApi.countTarget(config, kind, model, counted, betas)
     }
-    return format === "bedrock" ? Bedrock.invokeTarget(config, model, body, stream) : Vertex.invokeTarget(config, model, { ...body, stream }, stream, betas)
+    if (kind === "bedrock") return Bedrock.invokeTarget(config, model, body, stream)
+    return kind === "vertex" ? Vertex.invokeTarget(config, model, { ...body, stream }, stream, betas) : MessagesApi.invokeTarget(config, kind, model, body, stream, betas)
   }
 
   const answer = (route: Route, stream: boolean, response: Response): Effect.Effect<UpstreamReply, ProviderError> => {
     if (stream) {
       if (response.body === null) return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "empty stream" }))
-      const body = format === "bedrock" ? translateBody(response.body, bedrockStreamTranslator()) : response.body
+      const body = kind === "bedrock" ? translateBody(response.body, bedrockStreamTranslator()) : response.body
       return Effect.succeed({ status: 200, headers: new Headers(SSE_HEADERS), body })
     }
     return Effect.tryPromise({
@@ -98,7 +126,7 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudD
         return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "response is not JSON" }))
       }
       if (route === "count_tokens") {
-        const count = format === "bedrock" ? Bedrock.countAnswer(json) : Vertex.countAnswer(json)
+        const count = kind === "bedrock" ? Bedrock.countAnswer(json) : Vertex.countAnswer(json)
         if (count === undefined) return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "no token count in the answer" }))
         return Effect.succeed({ status: 200, headers: new Headers({ "content-type": "application/json" }), body: JSON.stringify(count) })
       }
@@ -111,34 +139,48 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudD
     }))
   }
 
-  return (request: UpstreamRequest): Effect.Effect<UpstreamReply, ProviderError> => {
+  return (request: UpstreamRequest, hints: AttemptHints): Effect.Effect<UpstreamReply, ProviderError> => {
     const route: Route | undefined = request.path === "/v1/messages" ? "messages" : request.path === "/v1/messages/count_tokens" ? "count_tokens" : undefined
     const message = request.message
     if (message === undefined || route === undefined || request.method !== "POST") {
-      return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `${format} providers serve POST /v1/messages and count_tokens only` }))
+      return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `${config.format} providers serve POST /v1/messages and count_tokens only` }))
     }
     const stream = route === "messages" && request.stream
-    const betas = cloudBetas(format, request.headers.get("anthropic-beta"))
+    const offered = cloudBetas(kind, request.headers.get("anthropic-beta"))
 
-    const attempt = (json: MessagesRequest, repaired: boolean): Effect.Effect<UpstreamReply, ProviderError> => {
+    /** One call; a 400 may be answered once more: without the beta or field it names as refused, or with the history repaired. */
+    const attempt = (original: MessagesRequest, caps: Capabilities, retried: boolean): Effect.Effect<UpstreamReply, ProviderError> => {
+      // The body as this cloud and model take it: clamped, without what it refuses, system messages folded where needed.
+      const json = fitToCapabilities(original, caps)
+      const betas = offered.filter((b) => !caps.refusedBetas.has(b))
       const t = target(route, json, betas, stream)
       return authorize(t).pipe(
         Effect.flatMap((headers) => fetchWithTimeout(config, t.url, { method: "POST", headers, body: t.body }, stream)),
         Effect.flatMap((response) => {
           if (response.ok) return answer(route, stream, response)
           return Effect.flatMap(readErrorBody(response), (text) => {
-            const error = format === "bedrock" ? Bedrock.errorOf(response.status, response.headers, text) : Vertex.errorOf(response.status, text)
-            if (error.status === 400 && !repaired && Conversation.rectifiable(error.message)) {
-              const fixed = Conversation.rectify(json)
-              if (fixed !== undefined) return Effect.logInfo("retrying once with the history repaired").pipe(Effect.zipRight(attempt(fixed, true)))
+            const error = errorOf(kind, response, text)
+            if (error.status === 400 && !retried) {
+              const facts = refusedIn(text).filter((f) => !(f.kind === "param" ? caps.refusedParams : caps.refusedBetas).has(f.name))
+              if (facts.length > 0) {
+                const next: Capabilities = {
+                  ...caps,
+                  refusedParams: new Set([...caps.refusedParams, ...facts.filter((f) => f.kind === "param").map((f) => f.name)]),
+                  refusedBetas: new Set([...caps.refusedBetas, ...facts.filter((f) => f.kind === "beta").map((f) => f.name)])
+                }
+                const model = mapModel(original.model)
+                return Effect.forEach(facts, (f) => hints.learn(model, f), { discard: true }).pipe(Effect.zipRight(attempt(original, next, true)))
+              }
+              const fixed = Conversation.rectifiable(error.message) ? Conversation.rectify(json) : undefined
+              if (fixed !== undefined) return Effect.logInfo("retrying once with the history repaired").pipe(Effect.zipRight(attempt(fixed, caps, true)))
             }
             const body = JSON.stringify(errorBody(error.type, error.message))
             if (error.status === 401 || error.status === 403) {
-              if (format === "vertex" && account !== undefined) deps.tokens.forget(account)
+              if (kind === "vertex" && account !== undefined) deps.tokens.forget(account)
               return Effect.fail(new Unauthorized({
                 provider: config.name,
                 status: error.status,
-                reason: `${format === "bedrock" ? "Bedrock" : "Vertex AI"} refused the credential: ${error.message}${who}`,
+                reason: `${LABEL[kind]} refused the credential: ${error.message}${who}`,
                 answer: { status: error.status, headers: {}, body }
               }))
             }
@@ -153,12 +195,11 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudD
     return Effect.suspend(() => {
       const parsed = message.parse()
       if (Either.isLeft(parsed)) return Effect.succeed(invalidReply(parsed.left))
-      let json = parsed.right
-      // Another provider's thinking cannot be verified by Claude anywhere; a clamp keeps the turn valid.
-      json = Conversation.stripForeignThinking(json) ?? json
-      json = Conversation.clampMaxTokens(json, config.maxTokens) ?? json
-      // The attribution block goes as it came: the cloud is Anthropic-run and removes it itself.
-      return attempt(json, false)
+      // Another provider's thinking cannot be verified by Claude anywhere. The attribution block goes
+      // as it came: the cloud is Anthropic-run and removes it itself.
+      const json = Conversation.stripForeignThinking(parsed.right) ?? parsed.right
+      const model = mapModel(json.model)
+      return attempt(json, capabilitiesOf(config, model, hints.learned(model)), false)
     })
   }
 }

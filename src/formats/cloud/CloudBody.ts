@@ -1,14 +1,25 @@
 /**
- * The Anthropic body as Bedrock and Vertex take it: the same request, less what each cloud refuses.
- * Both answer 400 to a field or beta they do not know ("Extra inputs are not permitted", "invalid beta
- * flag"), so the top-level fields and the betas go through an allow-list per cloud, kept here; and the
- * first-party-only details Claude Code sends (`context_management` edits other than compaction,
- * `tools[].defer_loading`, `cache_control.scope`) are removed wherever they appear.
+ * The Anthropic body as each cloud takes it. Bedrock's InvokeModel and Vertex answer 400 to a field or
+ * beta they do not know ("Extra inputs are not permitted", "invalid beta flag"), so their top-level
+ * fields and betas go through an allow-list per cloud, kept here, and the first-party-only details
+ * Claude Code sends (`context_management` edits other than compaction, `tools[].defer_loading` without
+ * tool search, `cache_control.scope`) are removed wherever they appear. The clouds name tool search
+ * `tool-search-tool-2025-10-19` where the first-party API says `advanced-tool-use-2025-11-20`.
+ * Bedrock's Messages API and Claude Platform on AWS take the first-party body as it is.
  */
-import type { CloudFormat } from "../../Config/Document.js"
+import type { CloudFormat, ProviderConfig } from "../../Config/Document.js"
 import type { MessagesRequest } from "../anthropic/Messages.js"
 
-export const ANTHROPIC_VERSION: Readonly<Record<CloudFormat, string>> = {
+/** How a cloud provider is spoken to: its format, and for Bedrock which of its two APIs. */
+export type CloudKind = "bedrock" | "bedrock-messages" | "vertex" | "claude-platform-aws"
+export const kindOf = (config: Pick<ProviderConfig, "format" | "api">): CloudKind =>
+  config.format === "bedrock" ? (config.api === "messages" ? "bedrock-messages" : "bedrock") : config.format as Exclude<CloudFormat, "bedrock">
+
+/** The kinds whose body is the first-party Messages body (model and stream set per request). */
+export const speaksMessages = (kind: CloudKind): kind is "bedrock-messages" | "claude-platform-aws" =>
+  kind === "bedrock-messages" || kind === "claude-platform-aws"
+
+export const ANTHROPIC_VERSION: Readonly<Record<"bedrock" | "vertex", string>> = {
   bedrock: "bedrock-2023-05-31",
   vertex: "vertex-2023-10-16"
 }
@@ -29,7 +40,7 @@ const COMMON_FIELDS = [
 ]
 
 /** The top-level fields each cloud accepts (besides `anthropic_version`, which we set). */
-export const CLOUD_FIELDS: Readonly<Record<CloudFormat, ReadonlySet<string>>> = {
+export const CLOUD_FIELDS: Readonly<Record<"bedrock" | "vertex", ReadonlySet<string>>> = {
   bedrock: new Set(COMMON_FIELDS),
   vertex: new Set([...COMMON_FIELDS, "metadata", "stream"])
 }
@@ -45,20 +56,34 @@ const COMMON_BETAS = [
   "computer-use-2025-01-24",
   "computer-use-2025-11-24",
   "tool-search-tool-2025-10-19",
-  "tool-examples-2025-10-29"
+  "tool-examples-2025-10-29",
+  "compact-2026-01-12"
 ]
 
-/** The betas each cloud knows; any other (`claude-code-20250219`, `oauth-2025-04-20`, ...) is dropped. */
-export const CLOUD_BETAS: Readonly<Record<CloudFormat, ReadonlySet<string>>> = {
-  bedrock: new Set(COMMON_BETAS),
-  vertex: new Set(COMMON_BETAS)
+/** First-party names -> the clouds' names for the same feature. */
+export const CLOUD_BETA_RENAMES: Readonly<Record<string, string>> = {
+  "advanced-tool-use-2025-11-20": "tool-search-tool-2025-10-19"
 }
 
-/** The betas of an `anthropic-beta` header this cloud accepts, in order, once each. */
-export const cloudBetas = (format: CloudFormat, header: string | null): Array<string> => {
+/** Tool search on the clouds: with it, `defer_loading` on tools is the feature, not an extra input. */
+const TOOL_SEARCH = "tool-search-tool-2025-10-19"
+
+/** The betas each cloud knows; any other (`claude-code-20250219`, `oauth-2025-04-20`, ...) is dropped.
+ * Claude Platform on AWS is Anthropic's own API: every beta but the subscription's OAuth one. */
+export const CLOUD_BETAS: Readonly<Record<CloudKind, ReadonlySet<string> | "first-party">> = {
+  bedrock: new Set(COMMON_BETAS),
+  "bedrock-messages": new Set(COMMON_BETAS),
+  vertex: new Set(COMMON_BETAS),
+  "claude-platform-aws": "first-party"
+}
+
+/** The betas of an `anthropic-beta` header this cloud accepts (renamed to its names), in order, once each. */
+export const cloudBetas = (kind: CloudKind, header: string | null): Array<string> => {
   if (header === null) return []
-  const allowed = CLOUD_BETAS[format]
-  return [...new Set(header.split(",").map((b) => b.trim()).filter((b) => allowed.has(b)))]
+  const allowed = CLOUD_BETAS[kind]
+  const flags = header.split(",").map((b) => b.trim()).filter((b) => b.length > 0)
+  if (allowed === "first-party") return [...new Set(flags.filter((b) => b !== "oauth-2025-04-20"))]
+  return [...new Set(flags.map((b) => CLOUD_BETA_RENAMES[b] ?? b).filter((b) => allowed.has(b)))]
 }
 
 type Json = Record<string, unknown>
@@ -80,9 +105,11 @@ const cleanContent = (content: unknown): unknown => {
   })
 }
 
-const cleanTool = (tool: unknown): unknown => {
+const cleanTool = (toolSearch: boolean) => (tool: unknown): unknown => {
   if (!isObject(tool)) return tool
-  const { defer_loading: _, ...rest } = withoutScope(tool)
+  const clean = withoutScope(tool)
+  if (toolSearch) return clean
+  const { defer_loading: _, ...rest } = clean
   return rest
 }
 
@@ -98,9 +125,13 @@ const cleanContextManagement = (value: unknown): unknown => {
  * client's `anthropic-version` header: the clouds refuse newer values), and for Bedrock the betas
  * as the `anthropic_beta` array (Vertex takes them as a header).
  */
-export const cloudBody = (format: CloudFormat, request: MessagesRequest, betas: ReadonlyArray<string>): Json => {
-  const allowed = CLOUD_FIELDS[format]
-  const body: Json = { anthropic_version: ANTHROPIC_VERSION[format] }
+export const cloudBody = (kind: CloudKind, request: MessagesRequest, betas: ReadonlyArray<string>): Json => {
+  if (speaksMessages(kind)) {
+    const { model: _m, stream: _s, ...rest } = request
+    return rest
+  }
+  const allowed = CLOUD_FIELDS[kind]
+  const body: Json = { anthropic_version: ANTHROPIC_VERSION[kind] }
   for (const [key, value] of Object.entries(request)) {
     if (!allowed.has(key) || value === undefined) continue
     if (key === "messages" && Array.isArray(value)) {
@@ -108,7 +139,7 @@ export const cloudBody = (format: CloudFormat, request: MessagesRequest, betas: 
     } else if (key === "system") {
       body[key] = cleanContent(value)
     } else if (key === "tools" && Array.isArray(value)) {
-      body[key] = value.map(cleanTool)
+      body[key] = value.map(cleanTool(betas.includes(TOOL_SEARCH)))
     } else if (key === "context_management") {
       const cm = cleanContextManagement(value)
       if (cm !== undefined) body[key] = cm
@@ -116,6 +147,6 @@ export const cloudBody = (format: CloudFormat, request: MessagesRequest, betas: 
       body[key] = value
     }
   }
-  if (format === "bedrock" && betas.length > 0) body["anthropic_beta"] = betas
+  if (kind === "bedrock" && betas.length > 0) body["anthropic_beta"] = betas
   return body
 }

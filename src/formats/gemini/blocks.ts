@@ -10,6 +10,7 @@
  */
 import type { ContentBlock, StopReason, StreamEvent, Usage } from "../anthropic/Messages.js"
 import { foreignSignature } from "../ForeignThinking.js"
+import { type CallMapper, IDENTITY_CALLS } from "./tools.js"
 import type { GeminiPart, GeminiUsage } from "./wire.js"
 
 export type BlockDelta = Extract<StreamEvent, { type: "content_block_delta" }>["delta"]
@@ -28,15 +29,21 @@ export class PartAssembler {
   /** whether any functionCall was turned into a tool_use (decides stop_reason tool_use) */
   sawToolUse = false
 
-  constructor(private readonly sink: BlockSink, private readonly newToolId: () => string) {}
+  /** `calls` gives a functionCall back the client's tool name and input (see tools.ts). */
+  constructor(
+    private readonly sink: BlockSink,
+    private readonly newToolId: () => string,
+    private readonly calls: CallMapper = IDENTITY_CALLS
+  ) {}
 
   part(p: GeminiPart): void {
     if (p.functionCall !== undefined) {
       this.close()
       if (p.thoughtSignature !== undefined) this.carrier(p.thoughtSignature)
       // A functionCall arrives whole: one tool_use block with its full input as a single delta.
-      this.sink.start({ type: "tool_use", id: this.newToolId(), name: p.functionCall.name, input: {} })
-      this.sink.delta({ type: "input_json_delta", partial_json: JSON.stringify(p.functionCall.args) })
+      const { name, input } = this.calls.fromUpstream(p.functionCall)
+      this.sink.start({ type: "tool_use", id: this.newToolId(), name, input: {} })
+      this.sink.delta({ type: "input_json_delta", partial_json: JSON.stringify(input) })
       this.sink.stop()
       this.sawToolUse = true
       return

@@ -6,6 +6,7 @@ import type { MessagesRequest } from "../anthropic/Messages.js"
 import { toGeminiRequest } from "./request.js"
 import { mapGeminiError, toAnthropicMessage } from "./response.js"
 import { geminiStream, geminiStreamTranslator } from "./stream.js"
+import { GeminiTools } from "./tools.js"
 
 /** `{base}/v1beta/models/{model}:generateContent`, or the SSE stream variant. */
 export const geminiUrl = (baseUrl: string, model: string, stream: boolean): string => {
@@ -31,16 +32,20 @@ export const geminiHeaders = (provider: TranslateContext["provider"]): Record<st
 
 const translate = (request: MessagesRequest, ctx: TranslateContext): Translation => {
   const stream = request.stream === true
+  // Filled by the request translation; maps the answer's calls back to the client's tools.
+  const tools = new GeminiTools()
+  const body = JSON.stringify(toGeminiRequest(request, ctx, tools))
   const streamOptions = {
     model: request.model,
+    calls: tools,
     mapError: (status: number, bodyText: string) => mapGeminiError(status, bodyText, request.max_tokens)
   }
   return {
     url: geminiUrl(ctx.provider.baseUrl, ctx.model, stream),
     headers: geminiHeaders(ctx.provider),
-    body: JSON.stringify(toGeminiRequest(request, ctx)),
+    body,
     stream,
-    response: (json) => toAnthropicMessage(json, request.model),
+    response: (json) => toAnthropicMessage(json, request.model, undefined, tools),
     streamTranslator: () => geminiStreamTranslator(streamOptions),
     streamResponse: () => geminiStream(streamOptions)
   }

@@ -10,12 +10,14 @@ import {
 } from "../anthropic/Messages.js"
 import { type MappedError, TranslationError } from "../Format.js"
 import { type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage } from "./blocks.js"
+import { type CallMapper, IDENTITY_CALLS } from "./tools.js"
 import { isGeminiBody, isRecord, randomId, readBlockReason, readCandidate, readUsage } from "./wire.js"
 
 export const toAnthropicMessage = (
   json: unknown,
   model: string,
-  newToolId: () => string = () => randomId("toolu_")
+  newToolId: () => string = () => randomId("toolu_"),
+  calls: CallMapper = IDENTITY_CALLS
 ): MessageResponse => {
   const body: unknown = Array.isArray(json) && json.length === 1 ? json[0] : json
   if (!isRecord(body)) throw new TranslationError("The Gemini upstream answered with a body that is not an object")
@@ -30,7 +32,7 @@ export const toAnthropicMessage = (
   }
 
   const content: Array<ContentBlock> = []
-  const assembler = new PartAssembler(collect(content), newToolId)
+  const assembler = new PartAssembler(collect(content), newToolId, calls)
   for (const part of candidate?.parts ?? []) assembler.part(part)
   assembler.close()
   // A prompt blocked up front has no candidate, only promptFeedback.blockReason.

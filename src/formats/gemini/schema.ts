@@ -5,7 +5,10 @@
  * unknown keyword ($schema, additionalProperties, const, exclusiveMinimum, propertyNames, ...), and
  * also rejects keywords that do not fit the node's type ("properties: only allowed for OBJECT type",
  * "items: missing field"). Keys of `properties` are data, never keywords: they are copied verbatim.
+ * A node Gemini cannot express (an object without properties, a value of any type) becomes JSON
+ * text (see jsonText.ts); its place is recorded so that the answer can be decoded.
  */
+import { emptyPaths, type FreeForm, jsonTextNode, type JsonTextPaths, record, type Step } from "./jsonText.js"
 import { isRecord, type JsonObject } from "./wire.js"
 
 interface Ctx {
@@ -13,6 +16,10 @@ interface Ctx {
   /** $refs being expanded on the current path (a recursive schema is cut, not expanded forever) */
   readonly refs: ReadonlySet<string>
   readonly depth: number
+  /** where this node's value sits in the arguments */
+  readonly path: ReadonlyArray<Step>
+  /** where JSON text stands for a free-form value */
+  readonly found: JsonTextPaths
 }
 
 const MAX_DEPTH = 48
@@ -25,13 +32,40 @@ const FORMATS: Readonly<Record<string, ReadonlySet<string>>> = {
 /** keys that say nothing about the value: a union branch with only these accepts anything */
 const ANNOTATIONS: ReadonlySet<string> = new Set(["description", "title", "nullable"])
 
-/** A tool's input_schema -> Gemini parameters schema. */
-export const scrubSchema = (schema: unknown): JsonObject =>
-  scrub(schema, { root: isRecord(schema) ? schema : {}, refs: new Set(), depth: 0 })
+/**
+ * A tool's input_schema -> Gemini parameters schema. The root is left as it comes out (an object
+ * without properties means "no parameters" to the caller); `found` collects the JSON-text places.
+ */
+export const scrubSchema = (schema: unknown, found: JsonTextPaths = emptyPaths()): JsonObject =>
+  scrub(schema, { root: isRecord(schema) ? schema : {}, refs: new Set(), depth: 0, path: [], found })
 
-const child = (ctx: Ctx): Ctx => ({ ...ctx, depth: ctx.depth + 1 })
+/** One level down; `step` when the value moves too (a property, or array items), none for a union branch. */
+const child = (ctx: Ctx, ...step: Array<Step>): Ctx => ({ ...ctx, depth: ctx.depth + 1, path: [...ctx.path, ...step] })
 
-const scrub = (input: unknown, ctx0: Ctx): JsonObject => {
+const scrub = (input: unknown, ctx: Ctx): JsonObject => expressible(build(input, ctx), ctx)
+
+/**
+ * Gemini refuses an OBJECT without properties ("should be non-empty for OBJECT type") and a node
+ * with neither type nor anyOf ("type: must be specified"): such a node becomes JSON text.
+ */
+const expressible = (out: JsonObject, ctx: Ctx): JsonObject => {
+  if (ctx.depth === 0) return out
+  const props = out["properties"]
+  const named = isRecord(props) && Object.keys(props).length > 0
+  if (Array.isArray(out["anyOf"])) {
+    // The branches say what the value is; an empty OBJECT beside them would only be refused.
+    if (out["type"] === "object" && !named) {
+      for (const k of ["type", "properties", "required", "minProperties", "maxProperties"]) delete out[k]
+    }
+    return out
+  }
+  const kind: FreeForm | undefined = out["type"] === undefined ? "any" : out["type"] === "object" && !named ? "object" : undefined
+  if (kind === undefined) return out
+  record(ctx.found, ctx.path, kind)
+  return jsonTextNode(out, kind)
+}
+
+const build = (input: unknown, ctx0: Ctx): JsonObject => {
   if (!isRecord(input) || ctx0.depth > MAX_DEPTH) return {}
   const [node, ctx] = flatten(input, ctx0)
   let nullable = node["nullable"] === true
@@ -62,7 +96,8 @@ const scrub = (input: unknown, ctx0: Ctx): JsonObject => {
         nullable = true
         continue
       }
-      const s = scrub(b, child(ctx))
+      // Built, not yet made expressible: a lone branch is inlined and judged with its parent.
+      const s = build(b, child(ctx))
       if (Object.keys(s).every((k) => ANNOTATIONS.has(k))) vacuous = true
       kept.push(s)
     }
@@ -88,11 +123,11 @@ const scrub = (input: unknown, ctx0: Ctx): JsonObject => {
     if (branches.length === 1 && only !== undefined && types.length === 0) {
       for (const [k, v] of Object.entries(only)) if (!Object.hasOwn(out, k)) out[k] = v
     } else {
-      out["anyOf"] = branches
+      out["anyOf"] = branches.map((b) => expressible(b, child(ctx)))
     }
   } else if (types.length > 1) {
     // ["string","number"]: one branch per type, each with only the keywords that fit it.
-    out["anyOf"] = types.map((t) => typeKeywords({ type: t }, t, node, values, ctx))
+    out["anyOf"] = types.map((t) => expressible(typeKeywords({ type: t }, t, node, values, ctx), child(ctx)))
   }
   if (nullable) out["nullable"] = true
   return out
@@ -112,7 +147,7 @@ const typeKeywords = (
       if (isRecord(props)) {
         const names = Object.keys(props)
         // fromEntries defines own data properties, so even a property named "__proto__" survives.
-        out["properties"] = Object.fromEntries(names.map((name) => [name, scrub(props[name], child(ctx))]))
+        out["properties"] = Object.fromEntries(names.map((name) => [name, scrub(props[name], child(ctx, name))]))
         const required = asArray(node["required"]).filter(
           (r): r is string => typeof r === "string" && Object.hasOwn(props, r)
         )
@@ -126,8 +161,8 @@ const typeKeywords = (
       const items = node["items"]
       const prefix = node["prefixItems"]
       const item = Array.isArray(items) ? items[0] : items !== undefined ? items : asArray(prefix)[0]
-      // Gemini requires `items` on every array; an empty schema keeps "any element".
-      out["items"] = scrub(item, child(ctx))
+      // Gemini requires `items` on every array; a missing one becomes "any element" (JSON text).
+      out["items"] = scrub(item, child(ctx, null))
       copyNumber(node, out, "minItems")
       copyNumber(node, out, "maxItems")
       break

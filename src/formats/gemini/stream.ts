@@ -10,6 +10,7 @@ import type { ErrorType, StreamEvent } from "../anthropic/Messages.js"
 import { encodeEvents, SseParser } from "../Sse.js"
 import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
 import { type BlockDelta, type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage } from "./blocks.js"
+import type { CallMapper } from "./tools.js"
 import { type GeminiUsage, isGeminiBody, isRecord, randomId, readBlockReason, readCandidate, readUsage } from "./wire.js"
 
 export interface StreamOptions {
@@ -19,6 +20,8 @@ export interface StreamOptions {
   readonly mapError: (status: number, bodyText: string) => { readonly type: ErrorType; readonly message: string }
   readonly newToolId?: () => string
   readonly messageId?: string
+  /** the request's tools, mapping each functionCall back (names, JSON text) */
+  readonly calls?: CallMapper
 }
 
 /** The translation state machine: one SSE `data` payload in, Anthropic events out. */
@@ -40,7 +43,7 @@ export class GeminiStreamMachine {
       delta: (delta: BlockDelta) => this.out.push({ type: "content_block_delta", index: this.index, delta }),
       stop: () => this.out.push({ type: "content_block_stop", index: this.index })
     }
-    this.assembler = new PartAssembler(sink, options.newToolId ?? (() => randomId("toolu_")))
+    this.assembler = new PartAssembler(sink, options.newToolId ?? (() => randomId("toolu_")), options.calls)
   }
 
   /** Events for one upstream frame (`data` of one SSE event). */

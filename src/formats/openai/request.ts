@@ -3,23 +3,18 @@
  *
  * The body is built from scratch, so everything this module does not understand (metadata, thinking,
  * context_management, output_config, cache_control, top_k, future fields) is dropped, not forwarded.
+ * What goes is fitted to the model's capabilities (Capabilities.ts): the output limit and its field,
+ * sampling, system placement, media, and the parameters the provider refused.
  */
-import type {
-  ContentBlock,
-  DocumentBlock,
-  Message,
-  MessagesRequest,
-  OtherBlock,
-  TextBlock,
-  ToolChoice,
-  ToolResultBlock
-} from "../anthropic/Messages.js"
-import type { TranslateContext, TranslateProvider } from "../Format.js"
+import type { Capabilities } from "../../Capabilities/Capabilities.js"
+import type { ContentBlock, Message, MessagesRequest, OtherBlock, TextBlock, ToolChoice, ToolResultBlock } from "../anthropic/Messages.js"
+import { capabilitiesIn, type TranslateContext, type TranslateProvider } from "../Format.js"
+import { type ChatContentPart, collapse, partsOf, toolResult } from "./content.js"
+import { outputLimit, removeRefused, tokenFieldFor } from "./shape.js"
 import { ToolNames } from "./toolNames.js"
 
-export type ChatContentPart =
-  | { type: "text"; text: string }
-  | { type: "image_url"; image_url: { url: string } }
+export type { ChatContentPart } from "./content.js"
+export { decodeBase64Text } from "./content.js"
 
 export interface ChatToolCall {
   id: string
@@ -80,80 +75,7 @@ const isText = (b: ContentBlock | OtherBlock): b is TextBlock => b.type === "tex
 const textOf = (content: Message["content"]): string =>
   typeof content === "string" ? content : content.filter(isText).map((b) => b.text).join("\n\n")
 
-export const decodeBase64Text = (data: string): string => {
-  const bin = atob(data)
-  const bytes = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
-  return new TextDecoder().decode(bytes)
-}
-
-/** A document as text parts (and images, for `content` documents holding images). A PDF becomes a
- * short note rather than a `file` part: only some OpenAI-compatible servers accept `file`, the others
- * answer 400 and the whole fallback fails, while a note keeps the turn usable. */
-const documentParts = (doc: DocumentBlock): Array<ChatContentPart> => {
-  const src = doc.source
-  const label = doc.title !== undefined ? `Document: ${doc.title}\n` : ""
-  const ctx = doc.context !== undefined ? `\n\n${doc.context}` : ""
-  const text = (body: string): Array<ChatContentPart> => [{ type: "text", text: `${label}${body}${ctx}` }]
-  switch (src.type) {
-    case "text":
-      return text(src.data)
-    case "content":
-      if (typeof src.content === "string") return text(src.content)
-      return label === "" && ctx === "" ? partsOf(src.content) : [...text(""), ...partsOf(src.content)]
-    case "url":
-      return text(`[Document at ${src.url} omitted: this provider cannot read documents]`)
-    case "base64":
-      if (src.media_type.startsWith("text/")) {
-        try {
-          return text(decodeBase64Text(src.data))
-        } catch {
-          // fall through to the note
-        }
-      }
-      if (src.media_type.startsWith("image/")) return [imagePart(src.media_type, src.data)]
-      return text(`[${src.media_type === "application/pdf" ? "PDF" : src.media_type} document omitted: this provider cannot read it]`)
-  }
-}
-
-const imagePart = (mediaType: string, data: string): ChatContentPart => ({
-  type: "image_url",
-  image_url: { url: `data:${mediaType};base64,${data}` }
-})
-
-/** User-visible content blocks -> parts. tool_use/tool_result/thinking are handled by the callers. */
-const partsOf = (blocks: ReadonlyArray<ContentBlock | OtherBlock>): Array<ChatContentPart> => {
-  const out: Array<ChatContentPart> = []
-  for (const raw of blocks) {
-    const b = raw as ContentBlock
-    if (b.type === "text") {
-      if (typeof b.text === "string" && b.text !== "") out.push({ type: "text", text: b.text })
-    } else if (b.type === "image") {
-      out.push(b.source.type === "base64" ? imagePart(b.source.media_type, b.source.data) : { type: "image_url", image_url: { url: b.source.url } })
-    } else if (b.type === "document") {
-      out.push(...documentParts(b))
-    }
-  }
-  return out
-}
-
-/** Text-only content goes as a string: some OpenAI-compatible servers accept nothing else. */
-const collapse = (parts: Array<ChatContentPart>): string | Array<ChatContentPart> =>
-  parts.every((p) => p.type === "text") ? parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n") : parts
-
-/** Tool messages take text only; the result's images are returned for a following user message. */
-const toolResult = (block: ToolResultBlock): { message: ChatMessage; images: Array<ChatContentPart> } => {
-  const parts = typeof block.content === "string" ? [{ type: "text" as const, text: block.content }] : partsOf(block.content ?? [])
-  const images = parts.filter((p) => p.type === "image_url")
-  let text = parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n")
-  if (images.length > 0) text += `${text === "" ? "" : "\n"}[${images.length} image(s) attached in the next user message]`
-  // Without the marker the model would read a failed call as a success.
-  if (block.is_error === true) text = `Error: ${text}`
-  const label: ChatContentPart = { type: "text", text: `Images returned by tool call ${block.tool_use_id}:` }
-  return { message: { role: "tool", tool_call_id: block.tool_use_id, content: text }, images: images.length > 0 ? [label, ...images] : [] }
-}
-
-const userMessages = (content: Message["content"], out: Array<ChatMessage>): void => {
+const userMessages = (content: Message["content"], caps: Capabilities, out: Array<ChatMessage>): void => {
   if (typeof content === "string") {
     out.push({ role: "user", content })
     return
@@ -162,11 +84,12 @@ const userMessages = (content: Message["content"], out: Array<ChatMessage>): voi
   const rest: Array<ChatContentPart> = []
   for (const b of content) {
     if (b.type !== "tool_result") continue
-    const { images, message } = toolResult(b as ToolResultBlock)
-    out.push(message)
+    const block = b as ToolResultBlock
+    const { images, text } = toolResult(block, caps)
+    out.push({ role: "tool", tool_call_id: block.tool_use_id, content: text })
     rest.push(...images)
   }
-  rest.push(...partsOf(content))
+  rest.push(...partsOf(content, caps))
   if (rest.length > 0) out.push({ role: "user", content: collapse(rest) })
 }
 
@@ -205,19 +128,6 @@ export const systemText = (system: MessagesRequest["system"]): string => {
   return blocks.filter((t) => t !== "" && !t.startsWith(BILLING_HEADER)).join("\n\n")
 }
 
-/** max_tokens clamped by the provider's maxTokens (either alone when the other is not set). */
-export const outputTokenLimit = (request: MessagesRequest, provider: TranslateProvider): number | undefined =>
-  request.max_tokens === undefined
-    ? provider.maxTokens
-    : provider.maxTokens === undefined
-    ? request.max_tokens
-    : Math.min(request.max_tokens, provider.maxTokens)
-
-const systemMessages = (system: MessagesRequest["system"], out: Array<ChatMessage>): void => {
-  const text = systemText(system)
-  if (text !== "") out.push({ role: "system", content: text })
-}
-
 const toolChoice = (choice: ToolChoice, names: ToolNames): ChatToolChoice => {
   switch (choice.type) {
     case "auto":
@@ -239,20 +149,31 @@ export interface ChatRequestPlan {
 
 export const toChatRequest = (request: MessagesRequest, ctx: TranslateContext): ChatRequestPlan => {
   const { provider } = ctx
+  const caps = capabilitiesIn(ctx, "openai")
   const names = new ToolNames()
   const echo = provider.reasoning?.echo === true
-  const messages: Array<ChatMessage> = []
-  systemMessages(request.system, messages)
+  const leading: Array<string> = []
+  const system = systemText(request.system)
+  if (system !== "") leading.push(system)
+  const rest: Array<ChatMessage> = []
   for (const m of request.messages) {
     if (m.role === "system") {
       const text = textOf(m.content)
-      if (text !== "") messages.push({ role: "system", content: text })
+      if (text === "") continue
+      // A model whose chat template takes a system message only first (Qwen on vLLM and llama.cpp:
+      // "System message must be at the beginning.") gets it appended, in order, to the leading one
+      // rather than as a user message in place: it keeps a system message's authority (models are
+      // taught to distrust user text claiming to be "system"), cannot land between tool calls and
+      // their results, and Claude Code repeats it at the same place every turn, so the prefix stays cacheable.
+      if (caps.systemAnywhere) rest.push({ role: "system", content: text })
+      else leading.push(text)
     } else if (m.role === "user") {
-      userMessages(m.content, messages)
+      userMessages(m.content, caps, rest)
     } else {
-      assistantMessage(m.content, names, echo, messages)
+      assistantMessage(m.content, names, echo, rest)
     }
   }
+  const messages: Array<ChatMessage> = leading.length > 0 ? [{ role: "system", content: leading.join("\n\n") }, ...rest] : rest
 
   const body: ChatRequest = { model: ctx.model, messages }
   // Server tools (web_search, ...) have no schema and cannot run elsewhere.
@@ -276,13 +197,18 @@ export const toChatRequest = (request: MessagesRequest, ctx: TranslateContext): 
     }
   }
   if (request.stop_sequences !== undefined && request.stop_sequences.length > 0) body.stop = request.stop_sequences.slice(0, MAX_STOP)
-  if (request.temperature !== undefined) body.temperature = request.temperature
-  if (request.top_p !== undefined) body.top_p = request.top_p
-  const max = outputTokenLimit(request, provider)
-  if (max !== undefined) body[provider.tokenField ?? "max_tokens"] = max
+  // Reasoning models (gpt-5, o-series) refuse any temperature but the default.
+  if (caps.sampling) {
+    if (request.temperature !== undefined) body.temperature = request.temperature
+    if (request.top_p !== undefined) body.top_p = request.top_p
+  }
+  const max = outputLimit(request, caps)
+  const field = tokenFieldFor(caps)
+  if (max !== undefined && field !== undefined) body[field] = max
   if (request.stream === true) {
     body.stream = true
     body.stream_options = { include_usage: true }
   }
+  removeRefused(body, caps.refusedParams)
   return { body, names }
 }

@@ -4,34 +4,26 @@
  * Stateless: `store: false`, the whole conversation as input items every turn, the model's reasoning
  * carried across turns as encrypted items (see reasoning.ts). The body is built from scratch, so what
  * this module does not understand (cache_control, context_management, top_k, stop_sequences — the
- * Responses API has no stop parameter — and future fields) is dropped, not forwarded.
+ * Responses API has no stop parameter — and future fields) is dropped, not forwarded. What goes is
+ * fitted to the model's capabilities (Capabilities.ts): the output limit, reasoning, sampling, system
+ * placement, media, and the parameters the provider refused.
  */
-import type {
-  ContentBlock,
-  DocumentBlock,
-  ImageSource,
-  Message,
-  MessagesRequest,
-  OtherBlock,
-  TextBlock,
-  ToolChoice,
-  ToolResultBlock
-} from "../anthropic/Messages.js"
-import type { TranslateContext } from "../Format.js"
-import { decodeBase64Text, outputTokenLimit, systemText } from "../openai/request.js"
+import type { Capabilities } from "../../Capabilities/Capabilities.js"
+import type { ContentBlock, Message, MessagesRequest, OtherBlock, TextBlock, ToolChoice, ToolResultBlock } from "../anthropic/Messages.js"
+import { capabilitiesIn, type TranslateContext } from "../Format.js"
+import { systemText } from "../openai/request.js"
+import { outputLimit, removeRefused, takesReasoning } from "../openai/shape.js"
 import { fnv1a, ToolNames } from "../openai/toolNames.js"
+import { contentOf, type FunctionCallOutput, type InputContent, toolOutput } from "./content.js"
 import { providerTag, reasoningItem } from "./reasoning.js"
 
-export type InputContent =
-  | { type: "input_text"; text: string }
-  | { type: "input_image"; image_url: string; detail: "auto" }
-  | { type: "input_file"; filename?: string; file_data?: string; file_url?: string }
+export type { InputContent } from "./content.js"
 
 export type InputItem =
   | { type: "message"; role: "user" | "system" | "developer"; content: Array<InputContent> }
   | { type: "message"; role: "assistant"; content: string }
   | { type: "function_call"; call_id: string; name: string; arguments: string }
-  | { type: "function_call_output"; call_id: string; output: string | Array<InputContent> }
+  | FunctionCallOutput
   | { type: "reasoning"; id: string; encrypted_content: string; summary: Array<{ type: "summary_text"; text: string }> }
 
 export interface FunctionTool {
@@ -75,85 +67,20 @@ export { chatHeaders as responsesHeaders } from "../openai/request.js"
 
 const isText = (b: ContentBlock | OtherBlock): b is TextBlock => b.type === "text" && typeof b.text === "string"
 
-const imageUrl = (source: ImageSource): string =>
-  source.type === "base64" ? `data:${source.media_type};base64,${source.data}` : source.url
-
-const decodeText = (data: string): string | undefined => {
-  try {
-    return decodeBase64Text(data)
-  } catch {
-    return undefined
-  }
-}
-
-/** A document: PDFs as `input_file` (data or URL), text as `input_text`, images as `input_image`. */
-const documentContent = (doc: DocumentBlock): Array<InputContent> => {
-  const src = doc.source
-  const label = doc.title !== undefined ? `Document: ${doc.title}\n` : ""
-  const ctx = doc.context !== undefined ? `\n\n${doc.context}` : ""
-  const text = (body: string): Array<InputContent> => [{ type: "input_text", text: `${label}${body}${ctx}` }]
-  const filename = `${(doc.title ?? "document").replace(/[^\w.-]+/g, "_").slice(0, 60) || "document"}.pdf`
-  switch (src.type) {
-    case "text":
-      return text(src.data)
-    case "content":
-      return typeof src.content === "string" ? text(src.content) : [...(label === "" && ctx === "" ? [] : text("")), ...contentOf(src.content)]
-    case "url":
-      return [...(label === "" && ctx === "" ? [] : text("")), { type: "input_file", file_url: src.url }]
-    case "base64": {
-      if (src.media_type.startsWith("image/")) return [{ type: "input_image", image_url: imageUrl(src), detail: "auto" }]
-      if (src.media_type.startsWith("text/")) {
-        const decoded = decodeText(src.data)
-        if (decoded !== undefined) return text(decoded)
-      }
-      const file: InputContent = { type: "input_file", filename, file_data: `data:${src.media_type};base64,${src.data}` }
-      return [...(label === "" && ctx === "" ? [] : text("")), file]
-    }
-  }
-}
-
-/** User-visible blocks -> input content; tool_use/tool_result/thinking are handled by the callers. */
-const contentOf = (blocks: ReadonlyArray<ContentBlock | OtherBlock>): Array<InputContent> => {
-  const out: Array<InputContent> = []
-  for (const raw of blocks) {
-    const b = raw as ContentBlock
-    if (b.type === "text") {
-      if (typeof b.text === "string" && b.text !== "") out.push({ type: "input_text", text: b.text })
-    } else if (b.type === "image") {
-      out.push({ type: "input_image", image_url: imageUrl(b.source), detail: "auto" })
-    } else if (b.type === "document") {
-      out.push(...documentContent(b))
-    }
-  }
-  return out
-}
-
-/** A tool result: text as a string, with images as parts; an error is said in the text (the API has
- * no is_error field, and without the marker the model would read a failed call as a success). */
-const toolOutput = (block: ToolResultBlock, ids: ToolNames): InputItem => {
-  const parts = typeof block.content === "string" ? [{ type: "input_text" as const, text: block.content }] : contentOf(block.content ?? [])
-  const call_id = ids.toUpstream(block.tool_use_id)
-  const error = block.is_error === true
-  if (parts.every((p) => p.type === "input_text")) {
-    const text = parts.map((p) => p.text).join("\n")
-    return { type: "function_call_output", call_id, output: error ? `Error: ${text}` : text }
-  }
-  return { type: "function_call_output", call_id, output: error ? [{ type: "input_text", text: "Error:" }, ...parts] : parts }
-}
-
-const userItems = (content: Message["content"], ids: ToolNames, out: Array<InputItem>): void => {
+const userItems = (content: Message["content"], ids: ToolNames, caps: Capabilities, out: Array<InputItem>): void => {
   if (typeof content === "string") {
     if (content !== "") out.push({ type: "message", role: "user", content: [{ type: "input_text", text: content }] })
     return
   }
   // Outputs first: they answer the calls of the turn before, and the rest of the turn follows them.
-  for (const b of content) if (b.type === "tool_result") out.push(toolOutput(b as ToolResultBlock, ids))
-  const rest = contentOf(content)
+  for (const b of content) if (b.type === "tool_result") out.push(toolOutput(b as ToolResultBlock, ids, caps))
+  const rest = contentOf(content, caps)
   if (rest.length > 0) out.push({ type: "message", role: "user", content: rest })
 }
 
-/** An assistant turn in block order: reasoning (ours only), text, function calls. */
-const assistantItems = (content: Message["content"], names: ToolNames, ids: ToolNames, tag: string, out: Array<InputItem>): void => {
+/** An assistant turn in block order: reasoning (ours only, and none when `tag` is undefined), text,
+ * function calls. */
+const assistantItems = (content: Message["content"], names: ToolNames, ids: ToolNames, tag: string | undefined, out: Array<InputItem>): void => {
   if (typeof content === "string") {
     if (content !== "") out.push({ type: "message", role: "assistant", content })
     return
@@ -172,7 +99,7 @@ const assistantItems = (content: Message["content"], names: ToolNames, ids: Tool
       out.push({ type: "function_call", call_id: ids.toUpstream(b.id), name: names.toUpstream(b.name), arguments: JSON.stringify(b.input ?? {}) })
     } else if (b.type === "thinking") {
       // Only this provider's own reasoning goes back, in its place; anyone else's would be a 400.
-      const item = reasoningItem(tag, b.signature)
+      const item = tag === undefined ? undefined : reasoningItem(tag, b.signature)
       if (item === undefined) continue
       flush()
       out.push({ type: "reasoning", id: item.id, encrypted_content: item.encryptedContent, summary: [] })
@@ -218,22 +145,33 @@ export interface ResponsesRequestPlan {
 
 export const toResponsesRequest = (request: MessagesRequest, ctx: TranslateContext): ResponsesRequestPlan => {
   const { provider } = ctx
+  const caps = capabilitiesIn(ctx, "openai-responses")
+  const reasons = takesReasoning(caps)
   const names = new ToolNames()
   // Call ids follow the same rule as names (<= 64 characters, the same id on every turn).
   const ids = new ToolNames()
   const tag = providerTag(provider)
+  const instructions: Array<string> = []
+  const system = systemText(request.system)
+  if (system !== "") instructions.push(system)
   const input: Array<InputItem> = []
   for (const m of request.messages) {
-    if (m.role === "user") userItems(m.content, ids, input)
-    else if (m.role === "assistant") assistantItems(m.content, names, ids, tag, input)
+    if (m.role === "user") userItems(m.content, ids, caps, input)
+    // Reasoning items go back only to a model that reasons: anywhere else they are a 400.
+    else if (m.role === "assistant") assistantItems(m.content, names, ids, reasons ? tag : undefined, input)
     else {
       const text = typeof m.content === "string" ? m.content : m.content.filter(isText).map((b) => b.text).join("\n\n")
-      if (text !== "") input.push({ type: "message", role: "developer", content: [{ type: "input_text", text }] })
+      if (text === "") continue
+      // A server whose chat template takes a system message only first (Qwen on vLLM: "System message
+      // must be at the beginning.") turns `instructions` into that first message and a developer item
+      // into a later one, so the text is appended, in order, to the instructions instead (Chat
+      // Completions does the same, and says why, in openai/request.ts).
+      if (caps.systemAnywhere) input.push({ type: "message", role: "developer", content: [{ type: "input_text", text }] })
+      else instructions.push(text)
     }
   }
   const body: ResponsesRequest = { model: ctx.model, input, store: false }
-  const system = systemText(request.system)
-  if (system !== "") body.instructions = system
+  if (instructions.length > 0) body.instructions = instructions.join("\n\n")
   // Server tools (web_search, ...) have no schema and cannot run elsewhere. Without `strict: false`
   // the API makes every property required.
   const tools = (request.tools ?? []).flatMap((t): Array<FunctionTool> =>
@@ -254,20 +192,22 @@ export const toResponsesRequest = (request: MessagesRequest, ctx: TranslateConte
       }
     }
   }
-  const max = outputTokenLimit(request, provider)
+  const max = outputLimit(request, caps)
   if (max !== undefined) body.max_output_tokens = Math.max(MIN_OUTPUT_TOKENS, max)
-  const effort = reasoningEffort(request)
+  const effort = reasons ? reasoningEffort(request) : undefined
   if (effort !== undefined) {
     const summary = provider.reasoning?.summary
     body.reasoning = summary === undefined ? { effort } : { effort, summary }
     body.include = ["reasoning.encrypted_content"]
-  } else {
-    // Reasoning models refuse a non-default temperature, so it goes only with reasoning off.
+  } else if (caps.sampling) {
+    // Reasoning models refuse a non-default temperature (gpt-5.1 any temperature or top_p at all),
+    // so sampling goes only with reasoning off and to models that take it.
     if (request.temperature !== undefined) body.temperature = request.temperature
     if (request.top_p !== undefined) body.top_p = request.top_p
   }
   const userId = request.metadata?.user_id
   if (typeof userId === "string" && userId !== "") body.prompt_cache_key = cacheKey(userId)
   if (request.stream === true) body.stream = true
+  removeRefused(body, caps.refusedParams)
   return { body, names, tag }
 }

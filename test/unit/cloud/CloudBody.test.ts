@@ -52,7 +52,7 @@ describe("the body each cloud gets from a real Claude Code request", () => {
 
   it("never passes on a beta the cloud does not know", () => {
     for (const format of ["bedrock", "vertex"] as const) {
-      for (const beta of ["claude-code-20250219", "oauth-2025-04-20", "made-up-2030-01-01"]) expect(CLOUD_BETAS[format].has(beta)).toBe(false)
+      for (const beta of ["claude-code-20250219", "oauth-2025-04-20", "made-up-2030-01-01"]) expect((CLOUD_BETAS[format] as ReadonlySet<string>).has(beta)).toBe(false)
     }
   })
 })

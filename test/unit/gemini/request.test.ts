@@ -273,11 +273,13 @@ describe("Gemini request: tools and generation config", () => {
       maxOutputTokens: 1000,
       thinkingConfig: { includeThoughts: true }
     })
-    expect(toGeminiRequest(req({ thinking: { type: "disabled" } }), ctx()).generationConfig).toBeUndefined()
+    // Without max_tokens the model's own limit is sent (the catalogue's, for gemini-*).
+    expect(toGeminiRequest(req({}), ctx()).generationConfig).toEqual({ maxOutputTokens: 65536 })
     // Models that reject thinkingConfig do not get one.
-    const adaptive = req({ thinking: { type: "adaptive" } })
-    expect(toGeminiRequest(adaptive, ctx({}, "gemini-2.0-flash")).generationConfig).toBeUndefined()
+    const adaptive = req({ max_tokens: 10, thinking: { type: "adaptive" } })
+    expect(toGeminiRequest(adaptive, ctx({}, "gemini-2.0-flash")).generationConfig).toEqual({ maxOutputTokens: 10 })
     expect(toGeminiRequest(adaptive, ctx({}, "gemini-3-flash-preview")).generationConfig).toEqual({
+      maxOutputTokens: 10,
       thinkingConfig: { includeThoughts: true }
     })
   })

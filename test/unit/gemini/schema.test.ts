@@ -28,6 +28,12 @@ const assertGeminiSchema = (schema: unknown): void =>
   walk(schema, (node, path) => {
     for (const key of Object.keys(node)) expect(ALLOWED.has(key), `${path}: keyword ${key}`).toBe(true)
     const type = node["type"]
+    if (path !== "#") {
+      // "type: must be specified when not using one_of, any_of or all_of fields"
+      expect(type !== undefined || node["anyOf"] !== undefined, `${path}: untyped`).toBe(true)
+      // "properties: should be non-empty for OBJECT type"
+      if (type === "object") expect(Object.keys((node["properties"] ?? {}) as object).length, `${path}: empty OBJECT`).toBeGreaterThan(0)
+    }
     if (type !== undefined) expect(typeof type, `${path}: type`).toBe("string")
     if (node["properties"] !== undefined || node["required"] !== undefined) expect(type, path).toBe("object")
     if (node["items"] !== undefined) expect(type, path).toBe("array")
@@ -185,12 +191,19 @@ describe("scrubSchema", () => {
       properties: { x: { type: "number" }, y: { type: "number" } },
       required: ["x", "y"]
     })
-    expect((props["self"]?.["properties"] as Record<string, unknown>)["self"]).toEqual({})
-    expect(props["remote"]).toEqual({ description: "remote" })
+    // Cut and unresolvable nodes take any value: JSON text (see jsonText.ts), never an untyped node.
+    expect((props["self"]?.["properties"] as Record<string, unknown>)["self"]).toEqual({
+      type: "string",
+      description: "Write this value as JSON text; it is parsed back into the value before the tool runs."
+    })
+    expect(props["remote"]).toEqual({ type: "string", description: "remote\n\n(Write this value as JSON text; it is parsed back into the value before the tool runs.)" })
   })
 
   it("gives every array items, taking the first of a tuple", () => {
-    expect(scrubSchema({ type: "array" })).toEqual({ type: "array", items: {} })
+    expect(scrubSchema({ type: "array" })).toEqual({
+      type: "array",
+      items: { type: "string", description: "Write this value as JSON text; it is parsed back into the value before the tool runs." }
+    })
     expect(scrubSchema({ type: "array", prefixItems: [{ type: "string" }, { type: "number" }] })).toEqual({
       type: "array",
       items: { type: "string" }
