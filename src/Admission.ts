@@ -51,12 +51,15 @@ export const capabilitiesFor = (provider: Provider["Type"], model: string, healt
 
 /**
  * Eligibility first: a provider that cannot serve the request is never called, not even when every
- * other one is skipped. The first provider in Anthropic's own format is not checked: its bytes go
- * as they are (no parse on the hot path), and Anthropic judges the request itself.
+ * other one is skipped. An Anthropic-format provider is checked only against its own configured
+ * capabilities, and the first one not at all: its bytes go as they are (no parse on the hot path or
+ * the failover path), and Anthropic judges the request itself.
  */
 const eligibility = (provider: Provider["Type"], index: number, req: AdmissionRequest, health: Health["Type"]): Unmet | undefined => {
   if (req.request.message === undefined || req.request.path !== "/v1/messages") return undefined
-  if (index === 0 && provider.config.format === "anthropic") return undefined
+  // An Anthropic-format provider sends the bytes unparsed and judges the request itself (its 4xx
+  // moves the chain on): only limits its own config states are checked there, and never on the first.
+  if (provider.config.format === "anthropic" && (index === 0 || provider.config.capabilities === undefined)) return undefined
   const model = req.model
   if (model === undefined) return undefined
   const caps = capabilitiesFor(provider, model, health)

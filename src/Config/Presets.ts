@@ -13,6 +13,8 @@ export interface Preset {
   readonly format?: Format
   readonly baseUrl?: string
   readonly region?: string
+  /** bedrock: which of its APIs */
+  readonly api?: "invoke" | "messages"
   readonly models?: Readonly<Record<string, string>>
   /** openai: echo reasoning back (DeepSeek requires it) */
   readonly echo?: boolean
@@ -21,10 +23,16 @@ export interface Preset {
 export const PRESETS: ReadonlyArray<Preset> = [
   { id: "anthropic-key", label: "Anthropic (your own API key)", name: "anthropic-key", format: "anthropic", baseUrl: "https://api.anthropic.com",
     hint: "A fallback with an API key stored here: your subscription first, this key when it runs out." },
-  { id: "bedrock", label: "Claude on AWS Bedrock", name: "bedrock", format: "bedrock", region: "us-east-1",
-    hint: "The same Claude: an access key pair (or a Bedrock API key) and the region. Model ids are mapped for you." },
-  { id: "vertex", label: "Claude on Google Vertex AI", name: "vertex", format: "vertex", region: "us-east5",
-    hint: "The same Claude: the project, the region and the service-account key file (paste it or choose the file)." },
+  { id: "bedrock", label: "Claude on AWS Bedrock (InvokeModel)", name: "bedrock", format: "bedrock", region: "us-east-1",
+    hint: "The same Claude: an access key pair (or a Bedrock API key) and the region. Model ids (inference profiles) are mapped for you." },
+  { id: "bedrock-messages", label: "Claude on AWS Bedrock (Messages API)", name: "bedrock-messages", format: "bedrock", api: "messages", region: "us-east-1",
+    hint: "Bedrock's Messages API (bedrock-mantle): the first-party body, SSE back; a Bedrock API key or an access key pair. No server tools there." },
+  { id: "claude-platform-aws", label: "Claude Platform on AWS", name: "claude-aws", format: "claude-platform-aws", region: "us-east-1",
+    hint: "Anthropic's own API, billed through AWS: the workspace id and an API key (or an access key pair)." },
+  { id: "vertex", label: "Claude on Google Vertex AI", name: "vertex", format: "vertex", region: "global",
+    hint: "The same Claude: the project, the region (global, us, eu or one region) and the service-account key file (paste it or choose the file)." },
+  { id: "foundry", label: "Claude in Microsoft Foundry", name: "foundry", format: "anthropic", baseUrl: "https://your-resource.services.ai.azure.com/anthropic",
+    hint: "Your Foundry resource's endpoint (replace your-resource) and its API key; name deployments after the model ids, or map them." },
   { id: "openai", label: "OpenAI (Responses API)", name: "openai", format: "openai-responses", baseUrl: "https://api.openai.com/v1",
     models: { "claude-haiku-*": "gpt-5-mini", "claude-*-haiku-*": "gpt-5-mini", "*": "gpt-5.1-codex" }, hint: "Your OpenAI API key." },
   { id: "openrouter", label: "OpenRouter", name: "openrouter", format: "openai", baseUrl: "https://openrouter.ai/api/v1",

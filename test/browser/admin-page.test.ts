@@ -390,8 +390,11 @@ describe("the admin page in Chromium", () => {
       rows.map((r) => `${(r.querySelector(".map-key") as unknown as { value: string }).value}=${(r.querySelector(".map-value") as unknown as { value: string }).value}`))
     const expectations: Array<[string, string, string, Array<string>]> = [
       ["Anthropic (your own API key)", "anthropic", "https://api.anthropic.com", []],
-      ["Claude on AWS Bedrock", "bedrock", "", []],
+      ["Claude on AWS Bedrock (InvokeModel)", "bedrock", "", []],
+      ["Claude on AWS Bedrock (Messages API)", "bedrock", "", []],
+      ["Claude Platform on AWS", "claude-platform-aws", "", []],
       ["Claude on Google Vertex AI", "vertex", "", []],
+      ["Claude in Microsoft Foundry", "anthropic", "https://your-resource.services.ai.azure.com/anthropic", []],
       ["OpenAI (Responses API)", "openai-responses", "https://api.openai.com/v1", ["claude-haiku-*=gpt-5-mini", "claude-*-haiku-*=gpt-5-mini", "*=gpt-5.1-codex"]],
       ["OpenRouter", "openai", "https://openrouter.ai/api/v1", ["claude-haiku-*=anthropic/claude-haiku-4.5", "claude-*-haiku-*=anthropic/claude-haiku-4.5", "*=anthropic/claude-sonnet-4.5"]],
       ["DeepSeek", "openai", "https://api.deepseek.com", ["*=deepseek-chat"]],
@@ -405,18 +408,23 @@ describe("the admin page in Chromium", () => {
       expect(await form.getByLabel("Base URL").inputValue(), label).toBe(baseUrl)
       expect(await mapRows(), label).toEqual(models)
     }
-    await kind.selectOption({ label: "Claude on AWS Bedrock" })
-    expect(await form.getByLabel("Region (bedrock, vertex)").inputValue()).toBe("us-east-1")
-    expect([await each(shown, ["AWS access key id (bedrock)", "AWS secret access key (bedrock)", "API key", "Project (vertex)", "Token field (openai)"])])
-      .toEqual([[true, true, true, false, false]])
+    await kind.selectOption({ label: "Claude on AWS Bedrock (InvokeModel)" })
+    expect(await form.getByLabel("Region", { exact: true }).inputValue()).toBe("us-east-1")
+    expect(await form.getByLabel("Bedrock API").inputValue()).toBe("invoke")
+    expect([await each(shown, ["AWS access key id", "AWS secret access key", "API key", "Inference profile (InvokeModel)", "Project (vertex)", "Workspace id", "Token field (openai)"])])
+      .toEqual([[true, true, true, true, false, false, false]])
     await page.locator("#providers form.editor").screenshot({ path: join(SHOTS, "16-preset-bedrock.png") })
+    await kind.selectOption({ label: "Claude on AWS Bedrock (Messages API)" })
+    expect(await form.getByLabel("Bedrock API").inputValue()).toBe("messages")
+    await kind.selectOption({ label: "Claude Platform on AWS" })
+    expect([await each(shown, ["Workspace id", "AWS access key id", "API key", "Bedrock API", "Project (vertex)"])]).toEqual([[true, true, true, false, false]])
     await kind.selectOption({ label: "DeepSeek" })
     expect(await form.getByLabel("Echo reasoning (openai)").isChecked()).toBe(true)
     expect(await shown("Token field (openai)")).toBe(true)
-    expect(await shown("Region (bedrock, vertex)")).toBe(false)
+    expect(await shown("Region")).toBe(false)
     await kind.selectOption({ label: "Claude on Google Vertex AI" })
     expect(await form.getByLabel("Name").inputValue()).toBe("vertex")
-    expect([await each(shown, ["Project (vertex)", "Service account key file (vertex)", "API key", "AWS access key id (bedrock)"])]).toEqual([[true, true, false, false]])
+    expect([await each(shown, ["Project (vertex)", "Service account key file (vertex)", "API key", "AWS access key id"])]).toEqual([[true, true, false, false]])
     // the key file, chosen as a user would: it fills the JSON
     const key = await (await fetch(`${fakeUrl}/google/service-account.json`)).text()
     await form.getByLabel("Service account key file (vertex)").setInputFiles({ name: "key.json", mimeType: "application/json", buffer: Buffer.from(key) })
@@ -426,7 +434,7 @@ describe("the admin page in Chromium", () => {
     const before = await storedNames()
     await form.getByRole("button", { name: "Add provider" }).click()
     await poll(() => storedNames()).toEqual([...before, "vertex"])
-    expect((await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "vertex")).toMatchObject({ format: "vertex", region: "us-east5", project: "fake-project" })
+    expect((await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "vertex")).toMatchObject({ format: "vertex", region: "global", project: "fake-project" })
     await admin("DELETE", "/providers/vertex")
     await page.reload()
     await visible(page.getByRole("heading", { name: "Providers", exact: true }))
@@ -442,7 +450,7 @@ describe("the admin page in Chromium", () => {
     const form = page.getByRole("form", { name: "New provider" })
     await form.getByLabel("Name").fill("vertex")
     await form.getByLabel("Format").selectOption("vertex")
-    await form.getByLabel("Region (bedrock, vertex)").fill("us-east5")
+    await form.getByLabel("Region", { exact: true }).fill("us-east5")
     await form.getByLabel("Project (vertex)").fill("fake-project")
     await form.getByLabel("Service account key JSON (vertex)").fill("{ not json")
     await form.getByRole("button", { name: "Add provider" }).click()

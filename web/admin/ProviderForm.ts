@@ -70,12 +70,17 @@ const cloudFields = (v: Partial<Provider>) => {
   const inputs = {
     region: h("input", { value: v.region ?? "", placeholder: "us-east-1, us-east5, global", autocomplete: "off" }),
     project: h("input", { value: v.project ?? "", placeholder: "my-gcp-project", autocomplete: "off" }),
+    workspaceId: h("input", { value: v.workspaceId ?? "", placeholder: "wrkspc_01…", autocomplete: "off" }),
     accessKeyId: h("input", { value: aws?.accessKeyId ?? "", autocomplete: "off", placeholder: "AKIA…" }),
     secretAccessKey: h("input", { type: "password", value: aws?.secretAccessKey ?? "", autocomplete: "off" }),
     sessionToken: h("input", { type: "password", value: aws?.sessionToken ?? "", autocomplete: "off", placeholder: "only for temporary credentials" }),
     serviceAccount: h("textarea", { rows: 3, spellcheck: "false", placeholder: "the service-account key JSON, as Google issues it",
       value: v.serviceAccount ? JSON.stringify(v.serviceAccount, null, 2) : "" })
   }
+  const api = h("select", {}, [["invoke", "InvokeModel"], ["messages", "Messages API"]].map(([value, text]) =>
+    h("option", { value: value!, text: text!, selected: (v.api ?? "invoke") === value })))
+  const profile = h("select", {}, ["", "global", "us", "eu", "jp", "au", "apac"].map((g) =>
+    h("option", { value: g, text: g || "the region's", selected: (v.inferenceProfile ?? "") === g })))
   const upload = h("input", { type: "file", accept: ".json,application/json" })
   upload.addEventListener("change", () => {
     const file = upload.files?.[0]
@@ -83,26 +88,37 @@ const cloudFields = (v: Partial<Provider>) => {
   })
   const box = only(h("fieldset", { class: "cloud" }, h("legend", { text: "Cloud" }),
     h("div", { class: "grid" },
-      only(field("Region (bedrock, vertex)", inputs.region, "region"), "bedrock vertex"),
+      only(field("Region", inputs.region, "region"), "bedrock vertex claude-platform-aws"),
+      only(field("Bedrock API", api, "api", "InvokeModel serves every model; the Messages API takes the first-party body."), "bedrock"),
+      only(field("Inference profile (InvokeModel)", profile, "inferenceProfile"), "bedrock"),
+      only(field("Workspace id", inputs.workspaceId, "workspaceId", "Sent as anthropic-workspace-id."), "claude-platform-aws"),
       only(field("Project (vertex)", inputs.project, "project"), "vertex"),
-      only(field("AWS access key id (bedrock)", inputs.accessKeyId, "aws.accessKeyId"), "bedrock"),
-      only(field("AWS secret access key (bedrock)", inputs.secretAccessKey, "aws.secretAccessKey"), "bedrock"),
-      only(field("AWS session token (bedrock)", inputs.sessionToken, "aws.sessionToken"), "bedrock")),
+      only(field("AWS access key id", inputs.accessKeyId, "aws.accessKeyId"), "bedrock claude-platform-aws"),
+      only(field("AWS secret access key", inputs.secretAccessKey, "aws.secretAccessKey"), "bedrock claude-platform-aws"),
+      only(field("AWS session token", inputs.sessionToken, "aws.sessionToken"), "bedrock claude-platform-aws")),
     only(field("Service account key JSON (vertex)", inputs.serviceAccount, "serviceAccount", "Leave the masked private_key to keep the stored key."), "vertex"),
     only(field("Service account key file (vertex)", upload, "serviceAccountFile", "Fills the JSON above from the file Google gave you."), "vertex")),
-  "bedrock vertex")
+  "bedrock vertex claude-platform-aws")
   const text = (k: keyof typeof inputs) => inputs[k].value.trim()
   return {
     box,
     setRegion: (region: string | undefined) => {
       if (region) inputs.region.value = region
     },
+    setApi: (value: "invoke" | "messages" | undefined) => {
+      api.value = value ?? "invoke"
+    },
     /** Writes the fields into out; an unreadable key file is an issue at its field. */
     apply: (out: Draft) => {
-      for (const k of ["region", "project"] as const) {
+      for (const k of ["region", "project", "workspaceId"] as const) {
         if (text(k)) out[k] = text(k)
         else delete out[k]
       }
+      // The Bedrock-only choices are written only for Bedrock (the schema refuses them elsewhere).
+      if (out.format === "bedrock" && api.value === "messages") out.api = "messages"
+      else delete out.api
+      if (out.format === "bedrock" && api.value !== "messages" && profile.value) out.inferenceProfile = profile.value
+      else delete out.inferenceProfile
       if (text("accessKeyId") || text("secretAccessKey")) {
         out.aws = { accessKeyId: text("accessKeyId"), secretAccessKey: text("secretAccessKey"),
           ...(text("sessionToken") ? { sessionToken: text("sessionToken") } : {}) }
@@ -131,10 +147,11 @@ const BASE_URL_HINTS: Readonly<Record<string, string>> = {
   "openai-responses": "https://api.openai.com/v1",
   gemini: "https://generativelanguage.googleapis.com",
   bedrock: "from the region (set it for a private endpoint)",
-  vertex: "from the region (set it for a private endpoint)"
+  vertex: "from the region (set it for a private endpoint)",
+  "claude-platform-aws": "from the region (set it for a private endpoint)"
 }
 
-const FORMATS = ["anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex"] as const
+const FORMATS = ["anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex", "claude-platform-aws"] as const
 
 const decodeProvider = Schema.decodeUnknownEither(ProviderInput, { errors: "all", onExcessProperty: "error" })
 
@@ -172,13 +189,14 @@ export const providerForm = (p: Provider | null, close: () => void) => {
       models.fill(preset.models)
       echo.checked = preset.echo === true
       cloud.setRegion(preset.region)
+      cloud.setApi(preset.api)
       formatChanged()
     })
     : null
   const form = h("form", { class: "editor", novalidate: true, "aria-label": isNew ? "New provider" : `Edit ${v.name}` }, picker,
     h("div", { class: "grid" }, field("Name", name, "name"), field("Format", format, "format"), field("Base URL", baseUrl, "baseUrl"),
-      only(field("API key", apiKey, "apiKey", isNew ? "Bedrock: a Bedrock API key instead of the AWS key pair." : "Leave the masked value to keep the stored key."),
-        "anthropic openai openai-responses gemini bedrock")),
+      only(field("API key", apiKey, "apiKey", isNew ? "Bedrock, Claude Platform on AWS: an API key instead of the AWS key pair." : "Leave the masked value to keep the stored key."),
+        "anthropic openai openai-responses gemini bedrock claude-platform-aws")),
     h("div", { class: "grid" }, numbers.map(([k, control]) => field(NUMBERS[k][0], control, k)),
       only(field("Token field (openai)", tokenField, "tokenField"), "openai")),
     h("div", { class: "row" }, field("Enabled", enabled, "enabled"), only(field("Echo reasoning (openai)", echo, "reasoning"), "openai"),

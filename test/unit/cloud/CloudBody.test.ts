@@ -73,3 +73,27 @@ describe("model ids on the clouds", () => {
     expect(bedrockFoundationId("global.anthropic.claude-sonnet-4-5-20250929-v1:0")).toBe("anthropic.claude-sonnet-4-5-20250929-v1:0")
   })
 })
+
+describe("beta policy per cloud", () => {
+  const claudeCode = "claude-code-20250219,interleaved-thinking-2025-05-14,advanced-tool-use-2025-11-20,compact-2026-01-12,effort-2025-11-24,oauth-2025-04-20"
+  it("renames tool search to the clouds' name and keeps compaction; drops Claude Code's own and OAuth", () => {
+    for (const kind of ["bedrock", "bedrock-messages", "vertex"] as const) {
+      expect(cloudBetas(kind, claudeCode)).toEqual(["interleaved-thinking-2025-05-14", "tool-search-tool-2025-10-19", "compact-2026-01-12", "effort-2025-11-24"])
+    }
+  })
+
+  it("Claude Platform on AWS is Anthropic's own API: every beta but the OAuth one", () => {
+    expect(cloudBetas("claude-platform-aws", claudeCode)).toEqual(["claude-code-20250219", "interleaved-thinking-2025-05-14", "advanced-tool-use-2025-11-20", "compact-2026-01-12", "effort-2025-11-24"])
+  })
+
+  it("keeps defer_loading only with tool search", () => {
+    const request = { model: "m", max_tokens: 10, messages: [], tools: [{ name: "t", input_schema: {}, defer_loading: true }] } as unknown as MessagesRequest
+    expect((cloudBody("bedrock", request, ["tool-search-tool-2025-10-19"])["tools"] as Array<Record<string, unknown>>)[0]).toHaveProperty("defer_loading", true)
+    expect((cloudBody("bedrock", request, [])["tools"] as Array<Record<string, unknown>>)[0]).not.toHaveProperty("defer_loading")
+  })
+
+  it("the Messages API kinds take the first-party body (model and stream are set per request)", () => {
+    const request = { model: "m", max_tokens: 10, stream: true, messages: [], metadata: { user_id: "u" }, context_management: { edits: [{ type: "clear_tool_uses_20250919" }] } } as unknown as MessagesRequest
+    expect(cloudBody("claude-platform-aws", request, [])).toEqual({ max_tokens: 10, messages: [], metadata: { user_id: "u" }, context_management: { edits: [{ type: "clear_tool_uses_20250919" }] } })
+  })
+})
