@@ -42,19 +42,47 @@ const sse = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...d
 
 const AGENT_COMMAND = "echo failover-ok > proof.txt && cat proof.txt"
 
-/** What the fake model does next, from the Anthropic-shaped view of the conversation. */
-export const agentDecision = (tools, lastUserHasToolResult, toolOutput) => {
-  const hasBash = Array.isArray(tools) && tools.some((t) => (t.name ?? t.function?.name) === "Bash")
+const hasTool = (tools, name) => Array.isArray(tools) && tools.some((t) => (t.name ?? t.function?.name) === name)
+const FIRST_URL = /https?:\/\/[^\s"'\\\]},)]+/
+
+/**
+ * A prompt that asks to search the web drives Claude Code's WebSearch the way a model does: load the
+ * deferred tool (ToolSearch `select:WebSearch`), search, then write the first link its result lists
+ * to proof.txt with Bash, then answer.
+ */
+const searchDecision = (tools, lastUserHasToolResult, toolOutput) => {
+  const output = String(toolOutput)
+  if (lastUserHasToolResult && output.includes("Links:")) {
+    const url = FIRST_URL.exec(output.slice(output.indexOf("Links:")))?.[0] ?? "no-link"
+    return { kind: "tool", name: "Bash", input: { command: `echo ${url} > proof.txt && cat proof.txt`, description: "Write the first result's URL" } }
+  }
+  if (lastUserHasToolResult && FIRST_URL.test(output)) return { kind: "text", text: `The command ran. Output: ${output.trim().slice(0, 200)}` }
+  if (hasTool(tools, "WebSearch")) return { kind: "tool", name: "WebSearch", input: { query: "claude failover proxy" } }
+  if (hasTool(tools, "ToolSearch")) return { kind: "tool", name: "ToolSearch", input: { query: "select:WebSearch", max_results: 1 } }
+  return undefined
+}
+
+/** What the fake model does next, from the Anthropic-shaped view of the conversation (and its first prompt). */
+export const agentDecision = (tools, lastUserHasToolResult, toolOutput, prompt = "") => {
+  if (/search the web/i.test(prompt)) {
+    const d = searchDecision(tools, lastUserHasToolResult, toolOutput)
+    if (d !== undefined) return d
+  }
+  const hasBash = hasTool(tools, "Bash")
   if (hasBash && !lastUserHasToolResult) return { kind: "tool", name: "Bash", input: { command: AGENT_COMMAND, description: "Write the proof file" } }
   return { kind: "text", text: lastUserHasToolResult ? `The command ran. Output: ${String(toolOutput).trim().slice(0, 200)}` : "Hello from the fake upstream." }
 }
+
+/** The text of the conversation's user turns (where the prompt is, whatever Claude Code put before it). */
+const userText = (messages, role = "user") =>
+  (messages ?? []).filter((m) => m.role === role).map((m) => typeof m.content === "string" ? m.content : (m.content ?? []).map((c) => c.text ?? "").join(" ")).join(" ")
 
 const anthropicView = (body) => {
   const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user")
   const blocks = Array.isArray(last?.content) ? last.content : []
   const result = blocks.find((b) => b.type === "tool_result")
   const output = result === undefined ? "" : typeof result.content === "string" ? result.content : (result.content ?? []).map((c) => c.text ?? "").join("")
-  return agentDecision(body.tools, result !== undefined, output)
+  return agentDecision(body.tools, result !== undefined, output, userText(body.messages))
 }
 
 const anthropicAgent = (body, res) => {
@@ -85,7 +113,7 @@ const anthropicAgent = (body, res) => {
 
 const openaiAgent = (body, res) => {
   const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user" || m.role === "tool")
-  const d = agentDecision(body.tools, last?.role === "tool", typeof last?.content === "string" ? last.content : "")
+  const d = agentDecision(body.tools, last?.role === "tool", typeof last?.content === "string" ? last.content : "", userText(body.messages))
   const id = `chatcmpl-fake${Date.now()}`
   const base = { id, object: "chat.completion.chunk", created: 1, model: body.model }
   const finish = d.kind === "tool" ? "tool_calls" : "stop"
@@ -113,24 +141,52 @@ const openaiAgent = (body, res) => {
   res.end(chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + "data: [DONE]\n\n")
 }
 
+const SEARCH_PROMPT = "Perform a web search for the query:"
+
+// Claude Code's WebSearch request, translated (a google_search tool, the user asking for a query):
+// grounding shaped as https://ai.google.dev/gemini-api/docs/google-search shows it, citing a page only
+// this fake knows. Segment offsets are UTF-8 bytes; startIndex 0 is left out, as proto3 JSON does.
+const geminiSearch = (body, lastUser) => {
+  const asked = (lastUser?.parts ?? []).map((p) => p.text ?? "").join("")
+  if (!(body.tools ?? []).some((t) => t?.google_search ?? t?.googleSearch) || !asked.startsWith(SEARCH_PROMPT)) return undefined
+  const query = asked.slice(SEARCH_PROMPT.length).trim()
+  const slug = query.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || Buffer.from(query).toString("hex").slice(0, 32)
+  const cited = `The fake index has one page about ${query}.`
+  const groundingMetadata = {
+    webSearchQueries: [query],
+    searchEntryPoint: { renderedContent: "<div class=\"container\"><!-- the fake's search chips --></div>" },
+    groundingChunks: [{ web: { uri: `https://fake-grounding.example/result-${slug}`, title: "fake-grounding.example" } }],
+    groundingSupports: [{ segment: { endIndex: Buffer.byteLength(cited), text: cited }, groundingChunkIndices: [0] }]
+  }
+  return { texts: [cited, " Nothing else was found."], groundingMetadata }
+}
+
 const geminiAgent = (body, stream, res) => {
   const last = [...(body.contents ?? [])].reverse().find((c) => c.role === "user")
   const response = (last?.parts ?? []).find((p) => p.functionResponse)?.functionResponse
   const tools = (body.tools ?? []).flatMap((t) => t.functionDeclarations ?? [])
-  const d = agentDecision(tools, response !== undefined, JSON.stringify(response?.response ?? ""))
+  const prompt = (body.contents ?? []).filter((c) => c.role === "user").flatMap((c) => c.parts ?? []).map((p) => p.text ?? "").join(" ")
+  const d = agentDecision(tools, response !== undefined, JSON.stringify(response?.response ?? ""), prompt)
   const parts = d.kind === "tool" ? [{ functionCall: { name: d.name, args: d.input }, thoughtSignature: "c2lnLWZha2U=" }] : [{ text: d.text }]
-  const payload = {
-    candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
+  const search = geminiSearch(body, last)
+  // Streamed, a grounded answer's text comes over chunks and its metadata with the last one.
+  const candidates = search === undefined
+    ? [{ parts, finishReason: "STOP" }]
+    : stream
+    ? [{ parts: [{ text: search.texts[0] }] }, { parts: [{ text: search.texts[1] }], finishReason: "STOP", groundingMetadata: search.groundingMetadata }]
+    : [{ parts: [{ text: search.texts.join("") }], finishReason: "STOP", groundingMetadata: search.groundingMetadata }]
+  const payloads = candidates.map(({ parts, ...rest }) => ({
+    candidates: [{ content: { role: "model", parts }, ...rest, index: 0 }],
     usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
     modelVersion: "gemini-fake"
-  }
+  }))
   if (!stream) {
     res.writeHead(200, { "content-type": "application/json" })
-    res.end(JSON.stringify(payload))
+    res.end(JSON.stringify(payloads[0]))
     return
   }
   res.writeHead(200, { "content-type": "text/event-stream" })
-  res.end(`data: ${JSON.stringify(payload)}\r\n\r\n`)
+  res.end(payloads.map((p) => `data: ${JSON.stringify(p)}\r\n\r\n`).join(""))
 }
 
 export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) => {

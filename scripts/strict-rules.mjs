@@ -202,6 +202,19 @@ const unknownToolFields = (body) => {
   return google(violations.map((v) => v.description).join("\n"), { details: [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: violations }] })
 }
 
+/** Google Search beside function declarations: Gemini 3 with the flag only, never Gemini 2.x. */
+const searchWithFunctions = (body, { model }) => {
+  const tools = list(body.tools)
+  const search = tools.some((t) => isObject(t) && (t.google_search !== undefined || t.googleSearch !== undefined))
+  const functions = tools.some((t) => list(t?.functionDeclarations ?? t?.function_declarations).length > 0)
+  if (!search || !functions) return undefined
+  const flag = (body.toolConfig?.includeServerSideToolInvocations ?? body.tool_config?.include_server_side_tool_invocations) === true
+  if (globToRegExp("gemini-3*").test(model)) {
+    return flag ? undefined : google("Please enable tool_config.include_server_side_tool_invocations to use Built-in tools with Function calling.")
+  }
+  return google(flag ? `Tool call context circulation is not enabled for models/${model}` : "Tool use with function calling is unsupported")
+}
+
 const GEMINI_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/
 const BAD_NAME = "Invalid function name. Must start with a letter or an underscore. Must be alphameric (a-z, A-Z, 0-9), underscores (_), dots (.), colons (:), or dashes (-), with a maximum length of 64."
 
@@ -270,6 +283,11 @@ export const GEMINI_RULES = [
     check: declarationProblems
   },
   { models: ["gemini-*"], source: "https://ai.google.dev/gemini-api/docs/image-understanding (PNG, JPEG, WEBP, HEIC, HEIF) ; https://github.com/microsoft/vscode/issues/286628", check: imageType },
+  {
+    models: ["gemini-*"],
+    source: "https://ai.google.dev/gemini-api/docs/tool-combination ; https://github.com/googleapis/go-genai/issues/323 (2.x) ; https://github.com/owndev/Open-WebUI-Functions/pull/159 (3 without the flag) ; https://github.com/prism-php/prism/issues/972 (2.5 with it)",
+    check: searchWithFunctions
+  },
   { models: ["gemini-2.5*", "gemini-3*"], source: "https://github.com/BerriAI/litellm/pull/10548 ; https://ai.google.dev/gemini-api/docs/models", check: maxOutputTokens(65_536) },
   { models: ["gemini-2.5*", "gemini-3*"], source: "https://ai.google.dev/gemini-api/docs/thinking ; https://github.com/RooCodeInc/Roo-Code/issues/4399", check: thinkingBudget }
 ]

@@ -31,8 +31,67 @@ const editAssistantBlocks = (
 const isThinking = (b: Block) => b.type === "thinking" || b.type === "redacted_thinking"
 
 /** Remove thinking blocks another provider made: prevented up front, not repaired after a 400. */
-export const stripForeignThinking = (request: MessagesRequest): MessagesRequest | undefined =>
+const stripThinking = (request: MessagesRequest): MessagesRequest | undefined =>
   editAssistantBlocks(request, (b) => !(b.type === "thinking" && isForeignSignature(b.signature as string | undefined)))
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+
+/** A web_search_tool_result another provider's search made (its encrypted_content is ours, not Anthropic's). */
+const isForeignSearchResult = (b: Block): boolean =>
+  b.type === "web_search_tool_result" && Array.isArray(b["content"]) &&
+  (b["content"] as ReadonlyArray<unknown>).some((r) => isObject(r) && isForeignSignature(r["encrypted_content"] as string | undefined))
+
+const resultsText = (b: Block): string => {
+  const results = (b["content"] as ReadonlyArray<unknown>).filter(isObject)
+  return `[Web search results: ${results.map((r) => `${String(r["title"] ?? r["url"])} <${String(r["url"])}>`).join("; ")}]`
+}
+
+/**
+ * Web search made by another provider's own search (OpenAI's, Google's), in Anthropic's blocks: its
+ * encrypted content and citation indexes are ours, and Anthropic would refuse them. Like foreign
+ * thinking, they do not go back: the search call goes, its results stay readable as text, and the
+ * citations on the answer's text are dropped (the text stays).
+ */
+const stripSearch = (request: MessagesRequest): MessagesRequest | undefined => {
+  let changed = false
+  const messages = request.messages.map((m) => {
+    const blocks = m.role === "assistant" ? blocksOf(m) : undefined
+    if (blocks === undefined) return m
+    const foreignIds = new Set(blocks.filter(isForeignSearchResult).map((b) => b["tool_use_id"]))
+    const out: Array<Block> = []
+    let edited = false
+    for (const b of blocks) {
+      if (b.type === "server_tool_use" && foreignIds.has(b["id"])) {
+        edited = true
+        continue
+      }
+      if (isForeignSearchResult(b)) {
+        edited = true
+        out.push({ type: "text", text: resultsText(b) })
+        continue
+      }
+      const citations = b.type === "text" && Array.isArray(b["citations"]) ? (b["citations"] as ReadonlyArray<unknown>) : undefined
+      if (citations?.some((c) => isObject(c) && isForeignSignature(c["encrypted_index"] as string | undefined))) {
+        const { citations: _dropped, ...text } = b
+        edited = true
+        out.push(text as Block)
+        continue
+      }
+      out.push(b)
+    }
+    if (!edited) return m
+    changed = true
+    return { ...m, content: out } as Message
+  })
+  return changed ? { ...request, messages } : undefined
+}
+
+/** Everything another provider made that Anthropic would refuse: its thinking, its web search. */
+export const stripForeignThinking = (request: MessagesRequest): MessagesRequest | undefined => {
+  const a = stripThinking(request)
+  const b = stripSearch(a ?? request)
+  return b ?? a
+}
 
 /** Clamp max_tokens (and a thinking budget that must stay below it). */
 export const clampMaxTokens = (request: MessagesRequest, max: number | undefined): MessagesRequest | undefined => {

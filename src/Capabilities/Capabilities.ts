@@ -39,6 +39,11 @@ export interface Capabilities {
   readonly refusedBetas: ReadonlySet<string>
   /** request body parameters the provider refuses (learned from its 400s, or configured) */
   readonly refusedParams: ReadonlySet<string>
+  /** Anthropic server tools (by kind: `web_search`, `web_fetch`, `code_execution`, ...) the provider
+   * serves: "all" passes them through (Anthropic's own API), a set names what its translation maps */
+  readonly serverTools: ReadonlySet<string> | "all"
+  /** whether its web search honours `blocked_domains` (a user who blocked a domain must not get it back) */
+  readonly blockedDomains: boolean
 }
 
 /** What a provider's 400s taught about one model: refused parameters and betas. */
@@ -64,7 +69,9 @@ export const UNKNOWN: Capabilities = {
   imageTypes: undefined,
   pdf: true,
   refusedBetas: EMPTY,
-  refusedParams: EMPTY
+  refusedParams: EMPTY,
+  serverTools: EMPTY,
+  blockedDomains: false
 }
 
 /** `*` any run, `?` one character, `[...]` a class; nothing else is special. */
@@ -114,8 +121,13 @@ export const capabilitiesOf = (
 ): Capabilities => {
   let caps: Capabilities = UNKNOWN
   for (const entry of catalogueFor(provider.format, model)) {
-    const { refusedBetas, ...rest } = entry.caps
-    caps = { ...caps, ...rest, refusedBetas: union(caps.refusedBetas, refusedBetas) }
+    const { refusedBetas, serverTools, ...rest } = entry.caps
+    caps = {
+      ...caps,
+      ...rest,
+      refusedBetas: union(caps.refusedBetas, refusedBetas),
+      ...(serverTools === undefined ? {} : { serverTools: serverTools === "all" ? "all" as const : new Set(serverTools) })
+    }
   }
   const o = provider.capabilities
   if (o !== undefined) {
@@ -130,6 +142,8 @@ export const capabilitiesOf = (
       ...(o.systemAnywhere !== undefined ? { systemAnywhere: o.systemAnywhere } : {}),
       ...(o.imageTypes !== undefined ? { imageTypes: o.imageTypes.length === 0 ? "none" as const : o.imageTypes } : {}),
       ...(o.pdf !== undefined ? { pdf: o.pdf } : {}),
+      ...(o.serverTools !== undefined ? { serverTools: o.serverTools.includes("all") ? "all" as const : new Set(o.serverTools) } : {}),
+      ...(o.blockedDomains !== undefined ? { blockedDomains: o.blockedDomains } : {}),
       refusedBetas: union(caps.refusedBetas, o.refusedBetas),
       refusedParams: union(caps.refusedParams, o.refusedParams)
     }

@@ -12,7 +12,10 @@ import type { Capabilities } from "./Capabilities.js"
 export interface CatalogueEntry {
   readonly formats: ReadonlyArray<Format>
   readonly models: ReadonlyArray<string>
-  readonly caps: Partial<Omit<Capabilities, "refusedBetas" | "refusedParams">> & { readonly refusedBetas?: ReadonlyArray<string> }
+  readonly caps: Partial<Omit<Capabilities, "refusedBetas" | "refusedParams" | "serverTools">> & {
+    readonly refusedBetas?: ReadonlyArray<string>
+    readonly serverTools?: ReadonlyArray<string> | "all"
+  }
   readonly source: string
 }
 
@@ -21,6 +24,21 @@ const CLAUDE: ReadonlyArray<Format> = ["anthropic", "bedrock", "vertex", "claude
 const CLOUDS: ReadonlyArray<Format> = ["bedrock", "vertex"]
 
 export const CATALOGUE: ReadonlyArray<CatalogueEntry> = [
+  // ---- Server tools, by format: who can run Anthropic's web search & co. ----
+  {
+    formats: ["anthropic", "claude-platform-aws"],
+    models: ["*"],
+    // Anthropic's own API runs every server tool; a third-party endpoint that refuses one answers a 4xx (the chain moves on).
+    caps: { serverTools: "all", blockedDomains: true },
+    source: "https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool"
+  },
+  {
+    formats: ["vertex"],
+    models: ["*"],
+    // web search with the web-search-2025-03-05 beta; the others are not offered there
+    caps: { serverTools: ["web_search"], blockedDomains: true },
+    source: "https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/web-search (needs web-search-2025-03-05)"
+  },
   // ---- OpenAI ----
   {
     formats: OPENAI,
@@ -56,6 +74,13 @@ export const CATALOGUE: ReadonlyArray<CatalogueEntry> = [
     caps: { maxOutput: 16_384, contextWindow: 128_000, thinking: { kind: "none" } },
     source: "https://platform.openai.com/docs/models/gpt-4o (128,000 context, 16,384 max output; not a reasoning model)"
   },
+  {
+    formats: ["openai-responses"],
+    models: ["gpt-5*", "gpt-4.1*", "gpt-4o*", "o3*", "o4*"],
+    // the built-in web_search tool: allowed_domains as filters, no blocked list
+    caps: { serverTools: ["web_search"], blockedDomains: false },
+    source: "https://platform.openai.com/docs/guides/tools-web-search (Responses API; filters.allowed_domains; supported models)"
+  },
   // ---- DeepSeek (OpenAI-compatible) ----
   {
     formats: ["openai"],
@@ -86,6 +111,13 @@ export const CATALOGUE: ReadonlyArray<CatalogueEntry> = [
     // "At most 512 function declarations can be specified"
     caps: { maxOutput: 65_536, contextWindow: 1_048_576, maxTools: 512, imageTypes: ["image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"] },
     source: "https://ai.google.dev/gemini-api/docs/models (1,048,576 input, 65,536 output), https://ai.google.dev/gemini-api/docs/image-understanding (PNG, JPEG, WEBP, HEIC, HEIF) and https://github.com/google-gemini/gemini-cli/issues/19083 (512 function declarations)"
+  },
+  {
+    formats: ["gemini"],
+    models: ["gemini-2.5*", "gemini-3*"],
+    // Grounding with Google Search; no domain lists
+    caps: { serverTools: ["web_search"], blockedDomains: false },
+    source: "https://ai.google.dev/gemini-api/docs/google-search (the google_search tool, Gemini 2.0 and later)"
   },
   {
     formats: ["gemini"],

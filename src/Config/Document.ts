@@ -93,7 +93,11 @@ export const CapabilityOverrides = Schema.Struct({
   imageTypes: Schema.optional(Schema.Array(Schema.String.pipe(Schema.pattern(/^image\/[a-z0-9.+-]+$/, { message: () => "must be an image media type like image/png" })))),
   pdf: Schema.optional(Schema.Boolean),
   refusedBetas: Schema.optional(Schema.Array(FlagName)),
-  refusedParams: Schema.optional(Schema.Array(FlagName))
+  refusedParams: Schema.optional(Schema.Array(FlagName)),
+  /** Anthropic server tools it serves, by kind (`web_search`, `web_fetch`, `code_execution`, ...), or ["all"] */
+  serverTools: Schema.optional(Schema.Array(Schema.String.pipe(Schema.pattern(/^[a-z_]{1,40}$/, { message: () => "must be a server tool kind like web_search, or all" })))),
+  /** whether its web search honours blocked_domains */
+  blockedDomains: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "Capabilities" })
 
 export const ProviderConfig = Schema.Struct({

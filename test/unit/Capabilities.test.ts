@@ -122,6 +122,33 @@ describe("eligibility", () => {
   })
 })
 
+describe("server tools", () => {
+  const web = (extra: Record<string, unknown> = {}) =>
+    request({ tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 8, ...extra } as unknown as NonNullable<MessagesRequest["tools"]>[number]] })
+
+  it("who can run Anthropic's web search, and who honours blocked_domains", () => {
+    expect(unmet(needsOf(web()), caps("anthropic", "claude-opus-5-5"))).toBeUndefined()
+    expect(unmet(needsOf(web()), caps("vertex", "claude-opus-5-5"))).toBeUndefined()
+    expect(unmet(needsOf(web()), caps("openai-responses", "gpt-5.1"))).toBeUndefined()
+    expect(unmet(needsOf(web()), caps("gemini", "gemini-2.5-flash"))).toBeUndefined()
+    expect(unmet(needsOf(web()), caps("bedrock", "claude-opus-5-5"))?.why).toBe("no web_search server tool")
+    expect(unmet(needsOf(web()), caps("openai", "gpt-5.1"))?.why).toBe("no web_search server tool")
+    expect(unmet(needsOf(web()), caps("openai-responses", "some-local-model"))?.why).toBe("no web_search server tool")
+    const blocked = needsOf(web({ blocked_domains: ["example.com"] }))
+    expect(unmet(blocked, caps("vertex", "claude-opus-5-5"))).toBeUndefined()
+    expect(unmet(blocked, caps("gemini", "gemini-2.5-pro"))?.why).toBe("web search cannot honour blocked_domains")
+  })
+
+  it("other server tools go where Anthropic runs them, or where the config says", () => {
+    const fetch = request({ tools: [{ type: "web_fetch_20250910", name: "web_fetch" } as unknown as NonNullable<MessagesRequest["tools"]>[number]] })
+    expect(needsOf(fetch).serverTools).toEqual(["web_fetch"])
+    expect(unmet(needsOf(fetch), caps("vertex", "claude-opus-5-5"))?.why).toBe("no web_fetch server tool")
+    expect(unmet(needsOf(fetch), capabilitiesOf({ format: "openai", capabilities: { serverTools: ["all"] } }, "x"))).toBeUndefined()
+    // custom tools are not server tools
+    expect(needsOf(request({ tools: [{ name: "Bash", input_schema: {} }] })).serverTools).toEqual([])
+  })
+})
+
 describe("what a 400 teaches", () => {
   it("reads OpenAI's unsupported parameter, Vertex's refused betas and a field not permitted", () => {
     expect(refusedIn(JSON.stringify({ error: { message: "Unsupported parameter: 'reasoning.effort'", param: "reasoning.effort", code: "unsupported_parameter" } })))

@@ -43,15 +43,22 @@ export const countAnswer = (json: unknown): { input_tokens: number } | undefined
 /** A signer per provider: aws4fetch keeps derived signing keys between requests. Never retries
  * (its default retries for ~25 s on 429/5xx, which is the chain's decision to make). */
 export const signer = (config: ProviderConfig): ((target: CloudTarget) => Promise<Record<string, string>>) => {
-  if (config.aws === undefined) {
-    const key = config.apiKey ?? ""
-    return (target) => Promise.resolve({ ...target.headers, authorization: `Bearer ${key}` })
-  }
+  const key = config.apiKey ?? ""
+  return awsSigner(config, "bedrock", { authorization: `Bearer ${key}` })
+}
+
+/** SigV4 for `service` with the provider's `aws` credentials, else the API key headers given. */
+export const awsSigner = (
+  config: ProviderConfig,
+  service: string,
+  keyHeaders: Record<string, string>
+): ((target: CloudTarget) => Promise<Record<string, string>>) => {
+  if (config.aws === undefined) return (target) => Promise.resolve({ ...target.headers, ...keyHeaders })
   const client = new AwsClient({
     accessKeyId: config.aws.accessKeyId,
     secretAccessKey: config.aws.secretAccessKey,
     ...(config.aws.sessionToken === undefined ? {} : { sessionToken: config.aws.sessionToken }),
-    service: "bedrock",
+    service,
     region: config.region ?? "us-east-1",
     retries: 0
   })

@@ -36,6 +36,8 @@ export interface CloudDependencies {
 
 type Route = "messages" | "count_tokens"
 
+const WEB_SEARCH_BETA = "web-search-2025-03-05"
+
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" }
 
 /** What count_tokens does not take. Bedrock counts an InvokeModel body, which needs max_tokens. */
@@ -152,7 +154,9 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudD
     const attempt = (original: MessagesRequest, caps: Capabilities, retried: boolean): Effect.Effect<UpstreamReply, ProviderError> => {
       // The body as this cloud and model take it: clamped, without what it refuses, system messages folded where needed.
       const json = fitToCapabilities(original, caps)
-      const betas = offered.filter((b) => !caps.refusedBetas.has(b))
+      // Vertex runs Anthropic's web search only with its beta.
+      const search = kind === "vertex" && (json.tools ?? []).some((t) => /^web_search_/.test(String((t as { type?: unknown }).type ?? "")))
+      const betas = [...offered, ...(search && !offered.includes(WEB_SEARCH_BETA) ? [WEB_SEARCH_BETA] : [])].filter((b) => !caps.refusedBetas.has(b))
       const t = target(route, json, betas, stream)
       return authorize(t).pipe(
         Effect.flatMap((headers) => fetchWithTimeout(config, t.url, { method: "POST", headers, body: t.body }, stream)),

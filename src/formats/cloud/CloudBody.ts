@@ -73,7 +73,7 @@ const TOOL_SEARCH = "tool-search-tool-2025-10-19"
 export const CLOUD_BETAS: Readonly<Record<CloudKind, ReadonlySet<string> | "first-party">> = {
   bedrock: new Set(COMMON_BETAS),
   "bedrock-messages": new Set(COMMON_BETAS),
-  vertex: new Set(COMMON_BETAS),
+  vertex: new Set([...COMMON_BETAS, "web-search-2025-03-05"]),
   "claude-platform-aws": "first-party"
 }
 

@@ -6,9 +6,8 @@
  * `anthropic-workspace-id`). The body is the first-party one with the platform's model; answers are
  * plain SSE or JSON, errors Anthropic-shaped.
  */
-import { AwsClient } from "aws4fetch"
 import { baseUrlOf, type ProviderConfig } from "../../Config/Document.js"
-import type { CloudTarget } from "./Bedrock.js"
+import { awsSigner, type CloudTarget } from "./Bedrock.js"
 
 export type MessagesPlatform = "bedrock-messages" | "claude-platform-aws"
 
@@ -57,25 +56,6 @@ export const SERVICE: Readonly<Record<MessagesPlatform, string>> = {
 
 /** SigV4 for the platform's service with `aws`, else the API key the way the platform takes it. */
 export const signer = (config: ProviderConfig, platform: MessagesPlatform): ((target: CloudTarget) => Promise<Record<string, string>>) => {
-  if (config.aws === undefined) {
-    const key = config.apiKey ?? ""
-    const auth: Record<string, string> = platform === "bedrock-messages" ? { authorization: `Bearer ${key}` } : { "x-api-key": key }
-    return (target) => Promise.resolve({ ...target.headers, ...auth })
-  }
-  const client = new AwsClient({
-    accessKeyId: config.aws.accessKeyId,
-    secretAccessKey: config.aws.secretAccessKey,
-    ...(config.aws.sessionToken === undefined ? {} : { sessionToken: config.aws.sessionToken }),
-    service: SERVICE[platform],
-    region: config.region ?? "us-east-1",
-    retries: 0
-  })
-  return async (target) => {
-    const signed = await client.sign(target.url, { method: "POST", headers: target.headers, body: target.body })
-    const headers: Record<string, string> = {}
-    signed.headers.forEach((value, name) => {
-      headers[name] = value
-    })
-    return headers
-  }
+  const key = config.apiKey ?? ""
+  return awsSigner(config, SERVICE[platform], platform === "bedrock-messages" ? { authorization: `Bearer ${key}` } : { "x-api-key": key })
 }

@@ -8,15 +8,51 @@
  * text) gets an empty "carrier" thinking block right before the block that part produces. Claude Code
  * echoes thinking blocks verbatim, so the next request finds each signature just before its part.
  */
-import type { ContentBlock, StopReason, StreamEvent, Usage } from "../anthropic/Messages.js"
+import type { ContentBlock, StopReason, StreamEvent, TextBlock, Usage } from "../anthropic/Messages.js"
 import { foreignSignature } from "../ForeignThinking.js"
 import { type CallMapper, IDENTITY_CALLS } from "./tools.js"
 import type { GeminiPart, GeminiUsage } from "./wire.js"
 
-export type BlockDelta = Extract<StreamEvent, { type: "content_block_delta" }>["delta"]
+/** An Anthropic web_search_result_location citation (search.ts makes them from grounding supports). */
+export type WebSearchCitation = {
+  readonly type: "web_search_result_location"
+  readonly url: string
+  readonly title: string
+  readonly encrypted_index: string
+  readonly cited_text: string
+}
+
+export type WebSearchResult = {
+  readonly type: "web_search_result"
+  readonly url: string
+  readonly title: string
+  readonly page_age: null
+  readonly encrypted_content: string
+}
+
+/**
+ * Anthropic's own web search blocks, which Messages.ts's ContentBlock does not list (its OtherBlock
+ * stands for them); a Gemini answer grounded in Google Search produces them (search.ts).
+ */
+export type ServerToolUseBlock = { readonly type: "server_tool_use"; readonly id: string; readonly name: "web_search"; readonly input: unknown }
+export type WebSearchToolResultBlock = {
+  readonly type: "web_search_tool_result"
+  readonly tool_use_id: string
+  readonly content: ReadonlyArray<WebSearchResult>
+}
+export type CitedTextBlock = TextBlock & { readonly citations?: ReadonlyArray<WebSearchCitation> }
+
+export type AnthropicBlock = ContentBlock | CitedTextBlock | ServerToolUseBlock | WebSearchToolResultBlock
+
+export type BlockDelta =
+  | Extract<StreamEvent, { type: "content_block_delta" }>["delta"]
+  | { readonly type: "citations_delta"; readonly citation: WebSearchCitation }
+
+/** Usage with the searches counted, as Anthropic reports its own (`server_tool_use`). */
+export type SearchUsage = Usage & { server_tool_use?: { web_search_requests: number } }
 
 export interface BlockSink {
-  start(block: ContentBlock): void
+  start(block: AnthropicBlock): void
   delta(delta: BlockDelta): void
   stop(): void
 }
@@ -105,6 +141,10 @@ export const stopReasonFor = (finishReason: string, sawToolUse: boolean): StopRe
   if (REFUSAL_REASONS.has(finishReason)) return "refusal"
   return sawToolUse ? "tool_use" : "end_turn"
 }
+
+/** The usage with `server_tool_use` when the answer searched (left out otherwise, as Anthropic does). */
+export const withSearches = (usage: Usage, searches: number): SearchUsage =>
+  searches > 0 ? { ...usage, server_tool_use: { web_search_requests: searches } } : usage
 
 /** Gemini counts cached tokens inside promptTokenCount and thoughts outside candidatesTokenCount. */
 export const toAnthropicUsage = (u: GeminiUsage | undefined): Usage => {

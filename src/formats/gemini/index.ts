@@ -38,6 +38,7 @@ const translate = (request: MessagesRequest, ctx: TranslateContext): Translation
   const streamOptions = {
     model: request.model,
     calls: tools,
+    search: tools.search,
     mapError: (status: number, bodyText: string) => mapGeminiError(status, bodyText, request.max_tokens)
   }
   return {
@@ -45,7 +46,7 @@ const translate = (request: MessagesRequest, ctx: TranslateContext): Translation
     headers: geminiHeaders(ctx.provider),
     body,
     stream,
-    response: (json) => toAnthropicMessage(json, request.model, undefined, tools),
+    response: (json) => toAnthropicMessage(json, request.model, undefined, tools, tools.search),
     streamTranslator: () => geminiStreamTranslator(streamOptions),
     streamResponse: () => geminiStream(streamOptions)
   }

@@ -5,12 +5,16 @@
  * Gemini foreign signature (see blocks.ts) hands its payload to the next part of that message (the
  * functionCall or text it preceded); one left at the end of a message goes to the last part. Thinking
  * text itself is not sent back (Gemini does not read it), nor are Anthropic-signed thinking blocks.
+ *
+ * Anthropic's web search tool becomes Google Search grounding (search.ts), sent only when it is the
+ * request's one kind of tool; other server tools are never sent.
  */
 import type { Message, MessagesRequest, TextBlock, ThinkingBlock, ToolUseBlock } from "../anthropic/Messages.js"
 import { capabilitiesIn, type TranslateContext } from "../Format.js"
 import { foreignPayload } from "../ForeignThinking.js"
 import { generationConfig } from "./config.js"
 import { textPart, textParts, userParts } from "./content.js"
+import { searchResultsText } from "./search.js"
 import { GeminiTools } from "./tools.js"
 import type { GeminiContent, GeminiPart, GeminiRequest } from "./wire.js"
 
@@ -49,6 +53,15 @@ export const toGeminiRequest = (request: MessagesRequest, ctx: TranslateContext,
   if (declarations.length > 0) {
     out.tools = [{ functionDeclarations: declarations }]
     if (request.tool_choice !== undefined) out.toolConfig = { functionCallingConfig: tools.callingConfig(request.tool_choice) }
+    // google_search beside functions takes Gemini 3 with toolConfig.includeServerSideToolInvocations
+    // and its toolCall/toolResponse parts sent back each turn; Gemini 2.5 refuses it ("Tool call
+    // context circulation is not enabled"): https://ai.google.dev/gemini-api/docs/tool-combination,
+    // https://github.com/prism-php/prism/issues/972. The functions are the session's work: they stay.
+    tools.search = undefined
+  } else if (tools.search !== undefined && request.tool_choice?.type !== "none") {
+    out.tools = [{ google_search: {} }]
+  } else {
+    tools.search = undefined
   }
   const config = generationConfig(request, caps, ctx.model)
   if (Object.keys(config).length > 0) out.generationConfig = config
@@ -99,6 +112,9 @@ const modelParts = (content: Message["content"], tools: GeminiTools): Array<Gemi
     } else if (b.type === "tool_use") {
       const use = b as ToolUseBlock
       add({ functionCall: tools.toUpstream(use.name, use.input) })
+    } else if (b.type === "web_search_tool_result") {
+      // A search this model (or Anthropic) ran: Gemini has no part for it, the results stay readable.
+      add({ text: searchResultsText(b) })
     }
   }
   const last = parts[parts.length - 1]

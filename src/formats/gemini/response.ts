@@ -9,15 +9,18 @@ import {
   type MessageResponse
 } from "../anthropic/Messages.js"
 import { type MappedError, TranslationError } from "../Format.js"
-import { type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage } from "./blocks.js"
+import { type AnthropicBlock, type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage, withSearches } from "./blocks.js"
+import { SearchAnswer, type WebSearchSpec } from "./search.js"
 import { type CallMapper, IDENTITY_CALLS } from "./tools.js"
 import { isGeminiBody, isRecord, randomId, readBlockReason, readCandidate, readUsage } from "./wire.js"
 
+/** `search`: the request's web search (tools.search), whose grounding becomes search blocks (search.ts). */
 export const toAnthropicMessage = (
   json: unknown,
   model: string,
   newToolId: () => string = () => randomId("toolu_"),
-  calls: CallMapper = IDENTITY_CALLS
+  calls: CallMapper = IDENTITY_CALLS,
+  search?: WebSearchSpec
 ): MessageResponse => {
   const body: unknown = Array.isArray(json) && json.length === 1 ? json[0] : json
   if (!isRecord(body)) throw new TranslationError("The Gemini upstream answered with a body that is not an object")
@@ -31,27 +34,35 @@ export const toAnthropicMessage = (
     throw new TranslationError("The Gemini upstream answered without candidates")
   }
 
-  const content: Array<ContentBlock> = []
-  const assembler = new PartAssembler(collect(content), newToolId, calls)
-  for (const part of candidate?.parts ?? []) assembler.part(part)
+  const id = randomId("msg_")
+  const content: Array<AnthropicBlock> = []
+  const sink = collect(content)
+  const assembler = new PartAssembler(sink, newToolId, calls)
+  const answer = search === undefined ? undefined : new SearchAnswer(search)
+  for (const part of candidate?.parts ?? []) assembler.part(answer === undefined ? part : answer.hold(part))
   assembler.close()
+  if (answer !== undefined) {
+    answer.ground(candidate?.grounding)
+    answer.finish(sink, id)
+  }
   // A prompt blocked up front has no candidate, only promptFeedback.blockReason.
   const finish = candidate === undefined ? "SAFETY" : candidate.finishReason ?? "STOP"
   return {
-    id: randomId("msg_"),
+    id,
     type: "message",
     role: "assistant",
     model,
-    content,
+    // Messages.ts's ContentBlock does not list the web search blocks the wire carries (blocks.ts).
+    content: content as ReadonlyArray<ContentBlock>,
     stop_reason: stopReasonFor(finish, assembler.sawToolUse),
     stop_sequence: null,
-    usage: toAnthropicUsage(readUsage(body["usageMetadata"]))
+    usage: withSearches(toAnthropicUsage(readUsage(body["usageMetadata"])), answer?.searches ?? 0)
   }
 }
 
 /** A sink that folds block operations into finished content blocks. */
-const collect = (content: Array<ContentBlock>): BlockSink => {
-  let current: ContentBlock | undefined
+const collect = (content: Array<AnthropicBlock>): BlockSink => {
+  let current: AnthropicBlock | undefined
   let json = ""
   return {
     start: (block) => {
@@ -64,11 +75,12 @@ const collect = (content: Array<ContentBlock>): BlockSink => {
       if (d.type === "text_delta" && b.type === "text") current = { ...b, text: b.text + d.text }
       else if (d.type === "thinking_delta" && b.type === "thinking") current = { ...b, thinking: b.thinking + d.thinking }
       else if (d.type === "signature_delta" && b.type === "thinking") current = { ...b, signature: d.signature }
+      else if (d.type === "citations_delta" && b.type === "text") current = { ...b, citations: [...("citations" in b ? b.citations ?? [] : []), d.citation] }
       else if (d.type === "input_json_delta") json += d.partial_json
     },
     stop: () => {
       if (current === undefined) return
-      if (current.type === "tool_use") {
+      if (current.type === "tool_use" || current.type === "server_tool_use") {
         const input: unknown = json.length > 0 ? JSON.parse(json) : {}
         current = { ...current, input }
       }

@@ -5,11 +5,27 @@
  * cumulative usage, and the finishReason comes on the last candidate chunk. So the closing
  * message_delta/message_stop wait for the upstream end, and an end without a finishReason is a broken
  * stream (an `event: error`, never a fabricated message_stop).
+ *
+ * A request that searched (Google Search grounding, search.ts) has its answer's text held: the
+ * grounding comes with the last chunks, after text that would already have streamed, and Anthropic
+ * puts the search blocks before the text and the citations on it. So at the end the search blocks go
+ * first and the text follows, its cited runs opened with citations_delta. Thinking still streams as
+ * it comes; search answers are short, so the wait is too.
  */
 import type { ErrorType, StreamEvent } from "../anthropic/Messages.js"
 import { encodeEvents, SseParser } from "../Sse.js"
 import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
-import { type BlockDelta, type BlockSink, PartAssembler, stopReasonFor, toAnthropicUsage } from "./blocks.js"
+import {
+  type AnthropicBlock,
+  type BlockDelta,
+  type BlockSink,
+  PartAssembler,
+  type SearchUsage,
+  stopReasonFor,
+  toAnthropicUsage,
+  withSearches
+} from "./blocks.js"
+import { SearchAnswer, type WebSearchSpec } from "./search.js"
 import type { CallMapper } from "./tools.js"
 import { type GeminiUsage, isGeminiBody, isRecord, randomId, readBlockReason, readCandidate, readUsage } from "./wire.js"
 
@@ -22,12 +38,31 @@ export interface StreamOptions {
   readonly messageId?: string
   /** the request's tools, mapping each functionCall back (names, JSON text) */
   readonly calls?: CallMapper
+  /** the request's web search (tools.search): its answer's text is held for the search blocks */
+  readonly search?: WebSearchSpec | undefined
 }
+
+/**
+ * Anthropic's stream events as this machine writes them: StreamEvent, plus the web search blocks,
+ * citations_delta and usage.server_tool_use Messages.ts does not list (see blocks.ts).
+ */
+export type GeminiStreamEvent =
+  | Exclude<StreamEvent, { readonly type: "content_block_start" | "content_block_delta" | "message_delta" }>
+  | { readonly type: "content_block_start"; readonly index: number; readonly content_block: AnthropicBlock }
+  | { readonly type: "content_block_delta"; readonly index: number; readonly delta: BlockDelta }
+  | {
+    readonly type: "message_delta"
+    readonly delta: Extract<StreamEvent, { readonly type: "message_delta" }>["delta"]
+    readonly usage: Partial<SearchUsage> & { output_tokens: number }
+  }
 
 /** The translation state machine: one SSE `data` payload in, Anthropic events out. */
 export class GeminiStreamMachine {
-  private out: Array<StreamEvent> = []
+  private out: Array<GeminiStreamEvent> = []
+  private readonly sink: BlockSink
   private readonly assembler: PartAssembler
+  private readonly answer: SearchAnswer | undefined
+  private readonly id: string
   private index = -1
   private started = false
   private done = false
@@ -35,6 +70,8 @@ export class GeminiStreamMachine {
   private usage: GeminiUsage | undefined = undefined
 
   constructor(private readonly options: StreamOptions) {
+    this.id = options.messageId ?? randomId("msg_")
+    this.answer = options.search === undefined ? undefined : new SearchAnswer(options.search)
     const sink: BlockSink = {
       start: (block) => {
         this.index++
@@ -43,11 +80,12 @@ export class GeminiStreamMachine {
       delta: (delta: BlockDelta) => this.out.push({ type: "content_block_delta", index: this.index, delta }),
       stop: () => this.out.push({ type: "content_block_stop", index: this.index })
     }
+    this.sink = sink
     this.assembler = new PartAssembler(sink, options.newToolId ?? (() => randomId("toolu_")), options.calls)
   }
 
   /** Events for one upstream frame (`data` of one SSE event). */
-  frame(data: string): Array<StreamEvent> {
+  frame(data: string): Array<GeminiStreamEvent> {
     this.out = []
     if (this.done) return this.out
     let body: unknown
@@ -74,7 +112,9 @@ export class GeminiStreamMachine {
     if (usage !== undefined) this.usage = usage
     if (!this.started) this.start()
     if (candidate !== undefined) {
-      for (const part of candidate.parts) this.assembler.part(part)
+      const answer = this.answer
+      for (const part of candidate.parts) this.assembler.part(answer === undefined ? part : answer.hold(part))
+      answer?.ground(candidate.grounding)
       if (candidate.finishReason !== undefined) this.finishReason = candidate.finishReason
     } else if (blockReason !== undefined) {
       this.finishReason = "SAFETY"
@@ -83,7 +123,7 @@ export class GeminiStreamMachine {
   }
 
   /** Events once the upstream body has ended. */
-  end(): Array<StreamEvent> {
+  end(): Array<GeminiStreamEvent> {
     this.out = []
     if (this.done) return this.out
     if (this.finishReason === undefined) {
@@ -91,7 +131,10 @@ export class GeminiStreamMachine {
     }
     this.done = true
     this.assembler.close()
-    const usage = toAnthropicUsage(this.usage)
+    // The grounding comes with the last chunks (or after the text): only now can the search blocks
+    // go first and the held text follow with its citations. One block after the other, as ever.
+    this.answer?.finish(this.sink, this.id)
+    const usage = withSearches(toAnthropicUsage(this.usage), this.answer?.searches ?? 0)
     this.out.push(
       {
         type: "message_delta",
@@ -108,7 +151,7 @@ export class GeminiStreamMachine {
     this.out.push({
       type: "message_start",
       message: {
-        id: this.options.messageId ?? randomId("msg_"),
+        id: this.id,
         type: "message",
         role: "assistant",
         model: this.options.model,
@@ -120,7 +163,7 @@ export class GeminiStreamMachine {
     })
   }
 
-  private fail(type: ErrorType, message: string): Array<StreamEvent> {
+  private fail(type: ErrorType, message: string): Array<GeminiStreamEvent> {
     this.done = true
     this.out.push({ type: "error", error: { type, message } })
     return this.out
@@ -134,7 +177,7 @@ export class GeminiStreamMachine {
 export const geminiStreamTranslator = (options: StreamOptions): StreamTranslator => {
   const parser = new SseParser()
   const machine = new GeminiStreamMachine(options)
-  const collected: Array<StreamEvent> = []
+  const collected: Array<GeminiStreamEvent> = []
   const drain = (): Uint8Array | undefined => {
     if (collected.length === 0) return undefined
     const out = encodeEvents(collected)

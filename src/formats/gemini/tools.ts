@@ -7,6 +7,7 @@
 import type { Tool, ToolChoice } from "../anthropic/Messages.js"
 import { decodeArgs, emptyPaths, encodeArgs, isEmptyPaths, type JsonTextPaths } from "./jsonText.js"
 import { scrubSchema } from "./schema.js"
+import { type WebSearchSpec, webSearchSpec } from "./search.js"
 import { GeminiToolNames } from "./toolNames.js"
 import type { GeminiFunctionCall, GeminiFunctionDeclaration, GeminiRequest } from "./wire.js"
 import { isRecord, type JsonObject } from "./wire.js"
@@ -22,16 +23,29 @@ export class GeminiTools implements CallMapper {
   private readonly names = new GeminiToolNames()
   /** per Gemini name: where its arguments hold JSON text */
   private readonly paths = new Map<string, JsonTextPaths>()
+  /** the names declared to Gemini (a forced tool must be one of them) */
+  private readonly declared = new Set<string>()
+  /**
+   * The client's web search server tool, sent as google_search; request.ts clears it when the
+   * search is not sent, and the answer side reads it (a defined value: the answer may be grounded).
+   */
+  search: WebSearchSpec | undefined = undefined
 
   /** The name to send for a tool name of the client's. */
   name(name: string): string {
     return this.names.toUpstream(name)
   }
 
-  /** A function tool -> its declaration; server tools (web_search, ...) have no Gemini equivalent. */
+  /**
+   * A function tool -> its declaration. Server tools are never declared as functions (Gemini would
+   * offer the model a call nobody runs): web search is remembered for google_search, others left out.
+   */
   declare(tool: Tool): Array<GeminiFunctionDeclaration> {
-    if (tool.input_schema === undefined || tool.input_schema === null) return []
+    const search = webSearchSpec(tool)
+    if (search !== undefined) this.search ??= search
+    if (search !== undefined || tool.input_schema === undefined || tool.input_schema === null) return []
     const decl: GeminiFunctionDeclaration = { name: this.name(tool.name) }
+    this.declared.add(decl.name)
     if (tool.description !== undefined && tool.description.length > 0) decl.description = tool.description
     const found = emptyPaths()
     const parameters = scrubSchema(tool.input_schema, found)
@@ -59,8 +73,11 @@ export class GeminiTools implements CallMapper {
     switch (choice.type) {
       case "any":
         return { mode: "ANY" }
-      case "tool":
-        return { mode: "ANY", allowedFunctionNames: [this.name(choice.name)] }
+      case "tool": {
+        // A forced server tool (web_search) is no function: Gemini would refuse the unknown name.
+        const name = this.name(choice.name)
+        return this.declared.has(name) ? { mode: "ANY", allowedFunctionNames: [name] } : { mode: "AUTO" }
+      }
       case "none":
         return { mode: "NONE" }
       default:

@@ -22,10 +22,13 @@ export type GeminiContent = { role: "user" | "model"; parts: Array<GeminiPart> }
 
 export type GeminiFunctionDeclaration = { name: string; description?: string; parameters?: JsonObject }
 
+/** A Tool: functions, or Google Search grounding (https://ai.google.dev/gemini-api/docs/google-search). */
+export type GeminiTool = { functionDeclarations?: Array<GeminiFunctionDeclaration>; google_search?: Record<string, never> }
+
 export type GeminiRequest = {
   contents: Array<GeminiContent>
   systemInstruction?: { parts: Array<GeminiPart> }
-  tools?: Array<{ functionDeclarations: Array<GeminiFunctionDeclaration> }>
+  tools?: Array<GeminiTool>
   toolConfig?: {
     functionCallingConfig: { mode: "AUTO" | "ANY" | "NONE"; allowedFunctionNames?: Array<string> }
   }
@@ -79,8 +82,12 @@ export const readPart = (u: unknown): GeminiPart | undefined => {
 export const isGeminiBody = (body: JsonObject): boolean =>
   "candidates" in body || "promptFeedback" in body || "usageMetadata" in body || "responseId" in body
 
-/** The first candidate of a response or stream chunk. */
-export type Candidate = { readonly parts: ReadonlyArray<GeminiPart>; readonly finishReason: string | undefined }
+/** The first candidate of a response or stream chunk; `grounding` is its raw groundingMetadata (grounding.ts reads it). */
+export type Candidate = {
+  readonly parts: ReadonlyArray<GeminiPart>
+  readonly finishReason: string | undefined
+  readonly grounding: unknown
+}
 
 export const readCandidate = (body: JsonObject): Candidate | undefined => {
   const candidates = body["candidates"]
@@ -95,7 +102,7 @@ export const readCandidate = (body: JsonObject): Candidate | undefined => {
     if (part !== undefined) parts.push(part)
   }
   const finish = c["finishReason"]
-  return { parts, finishReason: typeof finish === "string" && finish.length > 0 ? finish : undefined }
+  return { parts, finishReason: typeof finish === "string" && finish.length > 0 ? finish : undefined, grounding: c["groundingMetadata"] }
 }
 
 /** `promptFeedback.blockReason`: the prompt itself was refused and no candidate exists. */

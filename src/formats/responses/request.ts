@@ -16,6 +16,7 @@ import { outputLimit, removeRefused, takesReasoning } from "../openai/shape.js"
 import { fnv1a, ToolNames } from "../openai/toolNames.js"
 import { contentOf, type FunctionCallOutput, type InputContent, toolOutput } from "./content.js"
 import { providerTag, reasoningItem } from "./reasoning.js"
+import { isServerTool, isWebSearch, type WebSearchTool, webSearchTool } from "./webSearch.js"
 
 export type { InputContent } from "./content.js"
 
@@ -34,7 +35,14 @@ export interface FunctionTool {
   strict: false
 }
 
-export type ResponsesToolChoice = "auto" | "required" | "none" | { type: "function"; name: string }
+export type ResponsesToolChoice =
+  | "auto"
+  | "required"
+  | "none"
+  | { type: "function"; name: string }
+  | { type: "allowed_tools"; mode: "required"; tools: Array<{ type: "web_search" }> }
+
+export type Includable = "reasoning.encrypted_content" | "web_search_call.action.sources"
 
 export type ReasoningEffort = "low" | "medium" | "high"
 
@@ -42,14 +50,14 @@ export interface ResponsesRequest {
   model: string
   input: Array<InputItem>
   instructions?: string
-  tools?: Array<FunctionTool>
+  tools?: Array<FunctionTool | WebSearchTool>
   tool_choice?: ResponsesToolChoice
   parallel_tool_calls?: boolean
   max_output_tokens?: number
   temperature?: number
   top_p?: number
   reasoning?: { effort: ReasoningEffort; summary?: "auto" | "concise" | "detailed" }
-  include?: Array<"reasoning.encrypted_content">
+  include?: Array<Includable>
   prompt_cache_key?: string
   store: false
   stream?: true
@@ -108,7 +116,9 @@ const assistantItems = (content: Message["content"], names: ToolNames, ids: Tool
   flush()
 }
 
-const toolChoice = (choice: ToolChoice, names: ToolNames): ResponsesToolChoice => {
+/** A named tool is a function we sent, the web search (the hosted-tool choice takes only
+ * `web_search_preview`, so it is forced as the one allowed tool), or a tool left out: no choice. */
+const toolChoice = (choice: ToolChoice, names: ToolNames, functions: ReadonlySet<string>, search: boolean): ResponsesToolChoice => {
   switch (choice.type) {
     case "auto":
       return "auto"
@@ -117,7 +127,8 @@ const toolChoice = (choice: ToolChoice, names: ToolNames): ResponsesToolChoice =
     case "none":
       return "none"
     case "tool":
-      return { type: "function", name: names.toUpstream(choice.name) }
+      if (functions.has(choice.name)) return { type: "function", name: names.toUpstream(choice.name) }
+      return search && choice.name === "web_search" ? { type: "allowed_tools", mode: "required", tools: [{ type: "web_search" }] } : "auto"
   }
 }
 
@@ -172,21 +183,31 @@ export const toResponsesRequest = (request: MessagesRequest, ctx: TranslateConte
   }
   const body: ResponsesRequest = { model: ctx.model, input, store: false }
   if (instructions.length > 0) body.instructions = instructions.join("\n\n")
-  // Server tools (web_search, ...) have no schema and cannot run elsewhere. Without `strict: false`
-  // the API makes every property required.
-  const tools = (request.tools ?? []).flatMap((t): Array<FunctionTool> =>
-    t.input_schema === undefined ? [] : [{
-      type: "function",
-      name: names.toUpstream(t.name),
-      ...(t.description !== undefined ? { description: t.description } : {}),
-      parameters: t.input_schema as Record<string, unknown>,
-      strict: false
-    }]
-  )
+  // Anthropic's web search becomes the built-in one; its other server tools (and schema-less tools)
+  // cannot run here and are left out. Without `strict: false` the API makes every property required.
+  const functions = new Set<string>()
+  const tools: Array<FunctionTool | WebSearchTool> = []
+  let search = false
+  for (const t of request.tools ?? []) {
+    if (isWebSearch(t)) {
+      // One web search tool is all the API takes.
+      if (!search) tools.push(webSearchTool(t))
+      search = true
+    } else if (!isServerTool(t) && t.input_schema !== undefined) {
+      functions.add(t.name)
+      tools.push({
+        type: "function",
+        name: names.toUpstream(t.name),
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        parameters: t.input_schema as Record<string, unknown>,
+        strict: false
+      })
+    }
+  }
   if (tools.length > 0) {
     body.tools = tools
     if (request.tool_choice !== undefined) {
-      body.tool_choice = toolChoice(request.tool_choice, names)
+      body.tool_choice = toolChoice(request.tool_choice, names, functions, search)
       if ("disable_parallel_tool_use" in request.tool_choice && request.tool_choice.disable_parallel_tool_use === true) {
         body.parallel_tool_calls = false
       }
@@ -205,6 +226,8 @@ export const toResponsesRequest = (request: MessagesRequest, ctx: TranslateConte
     if (request.temperature !== undefined) body.temperature = request.temperature
     if (request.top_p !== undefined) body.top_p = request.top_p
   }
+  // Without it a search call carries its query only, and the client gets no results to show.
+  if (search) body.include = [...(body.include ?? []), "web_search_call.action.sources"]
   const userId = request.metadata?.user_id
   if (typeof userId === "string" && userId !== "") body.prompt_cache_key = cacheKey(userId)
   if (request.stream === true) body.stream = true

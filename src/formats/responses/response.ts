@@ -1,7 +1,7 @@
 /**
  * OpenAI Responses API answers -> Anthropic: a non-streaming response becomes one message (its
- * `output[]` in order), an error (HTTP or in-band) becomes an Anthropic error type and message. Also
- * the pieces the stream translator shares: usage, stop reason.
+ * `output[]` in order, web search included: citations.ts), an error (HTTP or in-band) becomes an
+ * Anthropic error type and message. Also the pieces the stream translator shares: usage, stop reason.
  */
 import type { ContentBlock, MessageResponse, MessagesRequest, StopReason, Usage } from "../anthropic/Messages.js"
 import { errorTypeForStatus } from "../anthropic/Messages.js"
@@ -9,7 +9,9 @@ import type { MappedError } from "../Format.js"
 import { TranslationError } from "../Format.js"
 import { errorParts, messageId, overflowError, parseArguments, streamErrorType } from "../openai/response.js"
 import type { ToolNames } from "../openai/toolNames.js"
+import { SearchAnswer, serverToolUse } from "./citations.js"
 import { reasoningSignature } from "./reasoning.js"
+import type { CitedTextBlock, SearchPlan, ServerToolUseBlock, WebSearchToolResultBlock } from "./webSearch.js"
 
 type Json = Record<string, unknown>
 export const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v)
@@ -27,6 +29,12 @@ export const mapUsage = (usage: unknown): Usage => {
     cache_read_input_tokens: cached
   }
 }
+
+/** Usage as Anthropic reports it, with the searches passed on when the client offered web search. */
+export type SearchUsage = Usage & { server_tool_use?: { web_search_requests: number } }
+
+export const withSearches = <U extends Partial<Usage>>(usage: U, search: SearchAnswer | undefined): U & Pick<SearchUsage, "server_tool_use"> =>
+  search === undefined ? usage : { ...usage, server_tool_use: { web_search_requests: search.passed } }
 
 /** A finished response's status -> stop reason. A call cut off by the limit stays max_tokens. */
 export const stopReason = (response: Json, toolUsed: boolean, refused: boolean): StopReason => {
@@ -93,8 +101,48 @@ const contextOverflow = (error: Json, message: string, request: MessagesRequest)
   return mapped.message === message ? { type: "invalid_request_error", message: `prompt is too long: ${message}` } : mapped
 }
 
-/** A 2xx non-streaming body -> one Anthropic message. `model` is the model the client asked for. */
-export const toAnthropicMessage = (json: unknown, model: string, names: ToolNames, tag: string): MessageResponse => {
+/** Any block of an answer: Messages.ts types the blocks the proxy reads, not the web search ones. */
+export type AnswerBlock = ContentBlock | CitedTextBlock | ServerToolUseBlock | WebSearchToolResultBlock
+
+/**
+ * A response's output items -> blocks, in order. A search call's result waits for the message after
+ * it (the titles and the URLs it cites are there); with no message, the end of the output.
+ */
+export const outputBlocks = (output: ReadonlyArray<unknown>, names: ToolNames, tag: string, search: SearchAnswer | undefined): { blocks: Array<AnswerBlock>; refused: boolean } => {
+  const blocks: Array<AnswerBlock> = []
+  const slots = new Map<string, number>()
+  let refused = false
+  const resolve = () => {
+    for (const result of search?.results() ?? []) {
+      const slot = slots.get(result.tool_use_id)
+      if (slot !== undefined) blocks[slot] = result
+    }
+  }
+  for (const item of output) {
+    if (!isObject(item)) continue
+    if (item["type"] === "web_search_call") {
+      const call = search?.call(item)
+      if (call === undefined) continue
+      blocks.push(serverToolUse(call))
+      slots.set(call.id, blocks.length)
+      // a placeholder, replaced by resolve()
+      blocks.push({ type: "web_search_tool_result", tool_use_id: call.id, content: [] })
+      continue
+    }
+    // As in a stream: a message can cite only after a search (before one, annotations are ignored).
+    const cites = item["type"] === "message" && search?.searched === true
+    const out = cites ? search.message(item) : itemBlocks(item, names, tag)
+    if (cites) resolve()
+    blocks.push(...out.blocks)
+    refused ||= out.refused
+  }
+  resolve()
+  return { blocks, refused }
+}
+
+/** A 2xx non-streaming body -> one Anthropic message. `model` is the model the client asked for;
+ * `plan`, the client's web search tool (undefined: none offered). */
+export const toAnthropicMessage = (json: unknown, model: string, names: ToolNames, tag: string, plan?: SearchPlan): MessageResponse => {
   if (!isObject(json) || !Array.isArray(json["output"])) {
     throw new TranslationError("upstream answered with something that is not a response (no output)")
   }
@@ -102,23 +150,19 @@ export const toAnthropicMessage = (json: unknown, model: string, names: ToolName
     const error = isObject(json["error"]) ? json["error"] : {}
     throw new TranslationError(`upstream response failed: ${String(error["message"] ?? "unknown")}`)
   }
-  const content: Array<ContentBlock> = []
-  let refused = false
-  for (const item of json["output"]) {
-    if (!isObject(item)) continue
-    const out = itemBlocks(item, names, tag)
-    content.push(...out.blocks)
-    refused ||= out.refused
-  }
+  const search = plan === undefined ? undefined : new SearchAnswer(plan)
+  const { blocks, refused } = outputBlocks(json["output"], names, tag, search)
+  const usage: SearchUsage = withSearches(mapUsage(json["usage"]), search)
   return {
     id: messageId(json["id"]),
     type: "message",
     role: "assistant",
     model,
-    content,
-    stop_reason: stopReason(json, content.some((b) => b.type === "tool_use"), refused),
+    // The web search blocks pass through as JSON; Messages.ts has no types for them.
+    content: blocks as ReadonlyArray<ContentBlock>,
+    stop_reason: stopReason(json, blocks.some((b) => b.type === "tool_use"), refused),
     stop_sequence: null,
-    usage: mapUsage(json["usage"])
+    usage
   }
 }
 

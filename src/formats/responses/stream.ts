@@ -6,7 +6,9 @@
  * one Anthropic block under a single index counter. Blocks open lazily — a reasoning item only once it
  * shows text or ends, a message only with its first text — so an answer that fails before saying
  * anything has not committed the stream gate and can still fail over. Function-call arguments come
- * again whole in `.arguments.done` and `output_item.done`: only the part not yet sent is sent.
+ * again whole in `.arguments.done` and `output_item.done`: only the part not yet sent is sent. Web
+ * search calls become server_tool_use and web_search_tool_result blocks; a message after a search is
+ * held whole, its cited spans becoming blocks of their own (searchStream.ts, citations.ts).
  */
 import type { ErrorType, MessagesRequest, StopReason, StreamEvent } from "../anthropic/Messages.js"
 import { messageId } from "../openai/response.js"
@@ -14,52 +16,29 @@ import type { ToolNames } from "../openai/toolNames.js"
 import { encodeEvents, type SseEvent, SseParser } from "../Sse.js"
 import { type StreamTranslator, toTransformStream } from "../StreamTranslator.js"
 import { reasoningSignature } from "./reasoning.js"
-import { isObject, itemBlocks, mapUsage, responseError, stopReason, str } from "./response.js"
+import { isObject, itemBlocks, mapUsage, outputBlocks, responseError, stopReason, str, withSearches } from "./response.js"
+import { blockEvents, SearchStream } from "./searchStream.js"
+import { BlockWriter, type Item } from "./streamBlocks.js"
+import { searchPlan } from "./webSearch.js"
 
 type Json = Record<string, unknown>
-type Kind = "text" | "thinking" | "tool"
 
-interface Item {
-  readonly type: string
-  id: string | undefined
-  callId: string | undefined
-  name: string | undefined
-  /** arguments sent so far (function calls) */
-  args: string
-  /** the reasoning summary part changed: the next thinking text starts a paragraph */
-  paragraph: boolean
-  /** any thinking text sent for this item */
-  thought: boolean
-  /** text sent for this item (messages) */
-  said: boolean
-  /** its tool_use block was closed: more arguments could only break it */
-  closed: boolean
-}
-
-interface OpenBlock {
-  readonly item: Item
-  readonly kind: Kind
-  readonly index: number
-}
-
-export class ResponsesStreamTranslator {
-  private out: Array<StreamEvent> = []
+export class ResponsesStreamTranslator extends BlockWriter {
   private started = false
   private terminated = false
-  private nextIndex = 0
-  private open: OpenBlock | undefined = undefined
-  private readonly items = new Map<string, Item>()
-  private toolUsed = false
   private refused = false
 
   /** `model` is the model the client asked for; `names` maps shortened tool names back; `tag` marks
    * this provider's reasoning. */
   constructor(
     private readonly model: string,
-    private readonly names: ToolNames,
-    private readonly tag: string,
+    names: ToolNames,
+    tag: string,
     private readonly request: MessagesRequest
-  ) {}
+  ) {
+    const plan = searchPlan(request)
+    super(names, tag, plan === undefined ? undefined : new SearchStream(plan))
+  }
 
   push(events: ReadonlyArray<SseEvent>): Array<StreamEvent> {
     this.out = []
@@ -101,6 +80,8 @@ export class ResponsesStreamTranslator {
         return this.text(json, "thinking")
       case "response.output_text.delta":
         return this.text(json, "text")
+      case "response.output_text.annotation.added":
+        return this.search?.annotate(this.item(json), json["annotation"])
       case "response.refusal.delta":
         this.refused = true
         return this.text(json, "text")
@@ -143,28 +124,6 @@ export class ResponsesStreamTranslator {
     })
   }
 
-  /** The item an event is about: by output_index, else by item id. */
-  private item(json: Json, added?: Json): Item {
-    const key = typeof json["output_index"] === "number" ? `#${json["output_index"]}` : str(json["item_id"]) ?? str(added?.["id"]) ?? "#0"
-    let item = this.items.get(key)
-    if (item === undefined) {
-      const source = added ?? {}
-      item = {
-        type: str(source["type"]) ?? "unknown",
-        id: str(source["id"]) ?? str(json["item_id"]),
-        callId: str(source["call_id"]),
-        name: str(source["name"]),
-        args: "",
-        paragraph: false,
-        thought: false,
-        said: false,
-        closed: false
-      }
-      this.items.set(key, item)
-    }
-    return item
-  }
-
   private added(json: Json): void {
     const source = isObject(json["item"]) ? json["item"] : {}
     const item = this.item(json, source)
@@ -182,15 +141,16 @@ export class ResponsesStreamTranslator {
     if (delta === "") return
     this.start({})
     const item = this.item(json)
+    if (kind === "text" && !item.said && this.search?.holdText(item, delta) === true) return
     const index = this.ensure(item, kind)
     if (kind === "thinking") {
       const text = item.paragraph ? `\n\n${delta}` : delta
       item.paragraph = false
       item.thought = true
-      this.out.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: text } })
+      this.emit({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: text } })
     } else {
       item.said = true
-      this.out.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: delta } })
+      this.emit({ type: "content_block_delta", index, delta: { type: "text_delta", text: delta } })
     }
   }
 
@@ -208,7 +168,7 @@ export class ResponsesStreamTranslator {
     const index = this.ensure(item, "tool")
     const fragment = full.slice(item.args.length)
     item.args = full
-    this.out.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: fragment } })
+    this.emit({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: fragment } })
   }
 
   private itemDone(json: Json): void {
@@ -218,6 +178,15 @@ export class ResponsesStreamTranslator {
     item.callId ??= str(done["call_id"])
     item.name ??= str(done["name"])
     this.start({})
+    if (item.type === "web_search_call" || done["type"] === "web_search_call") {
+      this.close()
+      this.out.push(...this.search?.call(done, this.next) ?? [])
+      return
+    }
+    if (done["type"] === "message" && !item.said && this.search?.answer.searched === true) {
+      this.close()
+      return this.searched(this.search.message(item, done, this.next))
+    }
     if (item.type === "function_call" || done["type"] === "function_call") {
       if (typeof done["arguments"] === "string") this.sendArguments(item, done["arguments"])
       if (!item.closed) this.ensure(item, "tool")
@@ -231,7 +200,7 @@ export class ResponsesStreamTranslator {
         if (block === undefined) return
         const index = this.ensure(item, "thinking")
         if (block.type === "thinking" && block.thinking !== "") {
-          this.out.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } })
+          this.emit({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } })
         }
       }
       if (this.open?.item === item) return this.close(reasoningSignature(this.tag, { id: item.id, encryptedContent }))
@@ -243,82 +212,37 @@ export class ResponsesStreamTranslator {
       if (block?.type === "text") {
         this.refused ||= refused
         const index = this.ensure(item, "text")
-        this.out.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } })
+        this.emit({ type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } })
       }
     }
     this.closeItem(item)
   }
 
-  /** The block for this item's content, opening it (and closing any other) when needed. */
-  private ensure(item: Item, kind: Kind): number {
-    if (this.open !== undefined && this.open.item === item && this.open.kind === kind) return this.open.index
-    this.close()
-    const index = this.nextIndex++
-    this.open = { item, kind, index }
-    if (kind === "tool") {
-      this.toolUsed = true
-      const id = item.callId ?? item.id ?? `toolu_${crypto.randomUUID().replace(/-/g, "")}`
-      item.callId = id
-      const name = this.names.fromUpstream(item.name ?? "")
-      this.out.push({ type: "content_block_start", index, content_block: { type: "tool_use", id, name, input: {} } })
-    } else if (kind === "text") {
-      this.out.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } })
-    } else {
-      this.out.push({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } })
-    }
-    return index
-  }
-
-  private closeItem(item: Item): void {
-    if (this.open?.item === item) this.close()
-  }
-
-  /** Closes the open block; a thinking block is signed first (Anthropic's grammar needs it). */
-  private close(signature?: string): void {
-    const open = this.open
-    if (open === undefined) return
-    if (open.kind === "thinking") {
-      const sig = signature ?? reasoningSignature(this.tag, {})
-      this.out.push({ type: "content_block_delta", index: open.index, delta: { type: "signature_delta", signature: sig } })
-    }
-    if (open.kind === "tool") open.item.closed = true
-    this.out.push({ type: "content_block_stop", index: open.index })
-    this.open = undefined
+  private searched({ events, refused }: { events: Array<StreamEvent>; refused: boolean }): void {
+    this.refused ||= refused
+    this.out.push(...events)
   }
 
   private complete(response: Json): void {
     this.start(response)
     this.close()
+    if (this.search !== undefined) this.searched(this.search.finish(this.next))
     // Some servers stream no item events: the finished response's output is then the answer.
-    if (this.nextIndex === 0 && Array.isArray(response["output"])) {
-      for (const raw of response["output"]) if (isObject(raw)) this.whole(raw)
-    }
+    if (this.nextIndex === 0 && Array.isArray(response["output"])) this.whole(response["output"])
     const stop: StopReason = stopReason(response, this.toolUsed, this.refused)
     const u = mapUsage(response["usage"])
-    const usage = { input_tokens: u.input_tokens, cache_read_input_tokens: u.cache_read_input_tokens ?? 0, output_tokens: u.output_tokens }
+    const usage = withSearches({ input_tokens: u.input_tokens, cache_read_input_tokens: u.cache_read_input_tokens ?? 0, output_tokens: u.output_tokens }, this.search?.answer)
     this.out.push({ type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage }, { type: "message_stop" })
     this.terminated = true
   }
 
-  /** One finished output item as whole blocks. */
-  private whole(raw: Json): void {
-    const { blocks, refused } = itemBlocks(raw, this.names, this.tag)
+  /** A finished response's output items as whole blocks. */
+  private whole(output: ReadonlyArray<unknown>): void {
+    const { blocks, refused } = outputBlocks(output, this.names, this.tag, this.search?.answer)
     this.refused ||= refused
     for (const block of blocks) {
-      const index = this.nextIndex++
-      if (block.type === "tool_use") {
-        this.toolUsed = true
-        this.out.push({ type: "content_block_start", index, content_block: { ...block, input: {} } })
-        this.out.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } })
-      } else if (block.type === "thinking") {
-        this.out.push({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } })
-        if (block.thinking !== "") this.out.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } })
-        this.out.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature ?? "" } })
-      } else if (block.type === "text") {
-        this.out.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } })
-        this.out.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } })
-      }
-      this.out.push({ type: "content_block_stop", index })
+      if (block.type === "tool_use") this.toolUsed = true
+      this.out.push(...blockEvents(this.nextIndex++, block))
     }
   }
 

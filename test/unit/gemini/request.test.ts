@@ -242,7 +242,9 @@ describe("Gemini request: tools and generation config", () => {
     expect(mode({ type: "any" })).toEqual({ functionCallingConfig: { mode: "ANY" } })
     expect(mode({ type: "tool", name: "Read" })).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["Read"] } })
     expect(mode({ type: "none" })).toEqual({ functionCallingConfig: { mode: "NONE" } })
-    expect(toGeminiRequest(req({ tools: [{ name: "s", type: "web_search_20250305" }] }), ctx()).tools).toBeUndefined()
+    // Alone, web search is Google Search grounding (search.test.ts); other server tools are never sent.
+    expect(toGeminiRequest(req({ tools: [{ name: "s", type: "web_search_20250305" }] }), ctx()).tools).toEqual([{ google_search: {} }])
+    expect(toGeminiRequest(req({ tools: [{ name: "c", type: "code_execution_20250825" }] }), ctx()).tools).toBeUndefined()
   })
 
   it("maps sampling, clamps max_tokens, maps thinking, drops the rest", () => {

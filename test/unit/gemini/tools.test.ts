@@ -33,7 +33,7 @@ const request = (over: Partial<MessagesRequest> = {}): MessagesRequest => ({
 
 const sentNames = (r: MessagesRequest): Array<string> => {
   const body = JSON.parse(GeminiFormat.translate(r, ctx).body) as GeminiRequest
-  return body.tools?.[0]?.functionDeclarations.map((d) => d.name) ?? []
+  return body.tools?.[0]?.functionDeclarations?.map((d) => d.name) ?? []
 }
 
 const answerCalling = (names: ReadonlyArray<string>) => ({
@@ -101,7 +101,7 @@ describe("Gemini tool names", () => {
       }),
       ctx
     )
-    const declared = out.tools?.[0]?.functionDeclarations.map((d) => d.name) ?? []
+    const declared = out.tools?.[0]?.functionDeclarations?.map((d) => d.name) ?? []
     expect(out.contents[1]?.parts.map((p) => p.functionCall?.name)).toEqual(declared.slice(0, 2))
     expect(out.contents[2]?.parts.map((p) => p.functionResponse?.name)).toEqual(declared.slice(0, 2))
     expect(out.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: [declared[1]] } })

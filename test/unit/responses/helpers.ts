@@ -68,6 +68,32 @@ export class Events {
     return this.ev("response.output_item.done", { output_index: index, item: { id, type: "function_call", status: "completed", arguments: args, call_id: callId, name } })
   }
 
+  /** A web search call: its query and sources come only with the finished item. */
+  search(index: number, id: string, query: string, sources: ReadonlyArray<string> | undefined, status = "completed"): this {
+    this.ev("response.output_item.added", { output_index: index, item: { id, type: "web_search_call", status: "in_progress" } })
+    for (const step of ["in_progress", "searching", "completed"]) this.ev(`response.web_search_call.${step}`, { item_id: id, output_index: index })
+    return this.ev("response.output_item.done", { output_index: index, item: webSearchCall(id, query, sources, status) })
+  }
+
+  /** A message citing URLs: each annotation right after the delta that completes its span. */
+  cited(index: number, id: string, text: string, annotations: ReadonlyArray<Annotation>, finish = true): this {
+    this.ev("response.output_item.added", { output_index: index, item: { id, type: "message", status: "in_progress", role: "assistant", content: [] } })
+    this.ev("response.content_part.added", { item_id: id, output_index: index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } })
+    const chars = [...text]
+    let next = 0
+    for (let i = 0; i < chars.length; i += 5) {
+      this.ev("response.output_text.delta", { item_id: id, output_index: index, content_index: 0, delta: chars.slice(i, i + 5).join(""), logprobs: [] })
+      for (; next < annotations.length && annotations[next]!.end_index <= i + 5; next++) {
+        this.ev("response.output_text.annotation.added", { item_id: id, output_index: index, content_index: 0, annotation_index: next, annotation: annotations[next] })
+      }
+    }
+    if (!finish) return this
+    const part = { type: "output_text", text, annotations }
+    this.ev("response.output_text.done", { item_id: id, output_index: index, content_index: 0, text, logprobs: [] })
+    this.ev("response.content_part.done", { item_id: id, output_index: index, content_index: 0, part })
+    return this.ev("response.output_item.done", { output_index: index, item: { id, type: "message", status: "completed", role: "assistant", content: [part] } })
+  }
+
   completed(usage = usageOf(100, 20, 0), extra: Record<string, unknown> = {}): this {
     return this.ev("response.completed", { response: { id: "resp_1", object: "response", status: "completed", model: "gpt-test", output: [], usage, ...extra } })
   }
@@ -79,6 +105,37 @@ export class Events {
   text(): string {
     return this.frames.join("")
   }
+}
+
+export interface Annotation {
+  readonly type: "url_citation"
+  readonly url: string
+  readonly title: string
+  readonly start_index: number
+  readonly end_index: number
+}
+
+export const webSearchCall = (id: string, query: string, sources: ReadonlyArray<string> | undefined, status = "completed") => ({
+  id,
+  type: "web_search_call",
+  status,
+  action: { type: "search", query, ...(sources === undefined ? {} : { sources: sources.map((url) => ({ type: "url", url })) }) }
+})
+
+/** `text` with `[label](url)` links cited: the annotations over their spans, counted in code points. */
+export const citing = (parts: ReadonlyArray<string | { readonly url: string; readonly title: string; readonly label: string }>) => {
+  let text = ""
+  const annotations: Array<Annotation> = []
+  for (const p of parts) {
+    if (typeof p === "string") {
+      text += p
+      continue
+    }
+    const start = [...text].length
+    text += `[${p.label}](${p.url})`
+    annotations.push({ type: "url_citation", url: p.url, title: p.title, start_index: start, end_index: [...text].length })
+  }
+  return { text, annotations }
 }
 
 export const usageOf = (input: number, output: number, cached: number) => ({

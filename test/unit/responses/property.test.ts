@@ -1,6 +1,7 @@
 import { describe, it } from "@effect/vitest"
 import { expectSameForAnyCuts } from "../Rechunk.js"
-import { Events, runStream, usageOf } from "./helpers.js"
+import { citing, Events, runStream, translate, usageOf } from "./helpers.js"
+import { requestWith, searchTool } from "./searchData.js"
 
 const crlf = (s: string) => s.replace(/\n/g, "\r\n")
 
@@ -19,5 +20,18 @@ const scenarios: ReadonlyArray<string> = [
 describe("Responses stream: re-chunking", () => {
   it("gives the same Anthropic stream for any upstream chunk boundaries", async () => {
     for (const scenario of scenarios) await expectSameForAnyCuts(scenario, (parts) => runStream(parts), 100)
+  })
+})
+
+describe("Responses stream with web search: re-chunking", () => {
+  // spans counted in code points: the emoji before a citation must not shift it
+  const { text, annotations } = citing(["\u{1F50E} caf\u00e9 ", { url: "https://x.example/\u00e9", title: "\u65e5\u672c", label: "x" }, " \u{1F600}"])
+  const scenario = new Events().created()
+    .search(0, "ws_1", "caf\u00e9 \u{1F600}", ["https://x.example/\u00e9"])
+    .cited(1, "msg_1", text, annotations)
+    .completed().text()
+
+  it("gives the same Anthropic stream for any upstream chunk boundaries", async () => {
+    await expectSameForAnyCuts(scenario, (parts) => runStream(parts, translate({ ...requestWith([searchTool()]), stream: true })), 100)
   })
 })

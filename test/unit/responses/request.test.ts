@@ -136,13 +136,13 @@ describe("Anthropic request -> Responses API request", () => {
   })
 
   it("maps tool_choice and disable_parallel_tool_use", () => {
-    const tools = [{ name: "Bash", input_schema: { type: "object" } }, { name: "web_search", type: "web_search_20250305" }]
+    const tools = [{ name: "Bash", input_schema: { type: "object" } }, { name: "web_fetch", type: "web_fetch_20250910" }]
     expect(typed(baseRequest({ tools, tool_choice: { type: "auto" } })).tool_choice).toBe("auto")
     expect(typed(baseRequest({ tools, tool_choice: { type: "none" } })).tool_choice).toBe("none")
     const any = typed(baseRequest({ tools, tool_choice: { type: "any", disable_parallel_tool_use: true } }))
     expect(any.tool_choice).toBe("required")
     expect(any.parallel_tool_calls).toBe(false)
-    // server tools cannot run elsewhere
+    // server tools other than web search (websearch.test.ts) cannot run here
     expect(any.tools).toHaveLength(1)
   })
 
