@@ -1,5 +1,5 @@
 /**
- * The HTTP app: routes, built once per isolate from synchronous layers (see ARCHITECTURE pitfall 1).
+ * The HTTP app: routes, built once per isolate from synchronous layers (see docs/design.md, "Layers are built once, synchronously").
  */
 import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer } from "effect"

@@ -104,7 +104,7 @@ export const make = (backend: ConfigBackend, options: StoreOptions): ConfigStore
   /** The problem with the given configuration, logged once per isolate (it names no secret). */
   const tell = (snapshot: Snapshot) =>
     snapshot.problem === undefined || told ? Effect.void : Effect.zipRight(Effect.sync(() => (told = true)), Effect.logError(snapshot.problem))
-  // Per-isolate state: plain variables, not a shared Deferred (see ARCHITECTURE pitfall 1).
+  // Per-isolate state: plain variables, not a shared Deferred (see docs/design.md, "Layers are built once, synchronously").
   let current: Snapshot | undefined
   let loadedAt = Number.NEGATIVE_INFINITY
 

@@ -7,7 +7,7 @@
  * and its declarations, with Node's globals only (no DOM, no Workers types), then compiled and run
  * with plain Node against a fake upstream: the first provider answers 529, the chain fails over to
  * an OpenAI-format one whose answer comes back as an Anthropic message, and the typed admin client
- * reads a fake admin API. The code blocks of the README's "Use it as a library" section are
+ * reads a fake admin API. The code blocks of the README's "Use it as a library" section and of docs/library.md are
  * type-checked in the same project.
  *
  * Apart from that, the library entry is bundled for a neutral platform: every import that remains
@@ -138,14 +138,15 @@ main().then(
 )
 `
 
-/** The ```ts blocks of the README's "Use it as a library" section. */
+/** The ```ts blocks of the README's "Use it as a library" section and of docs/library.md (each once). */
 const readmeExamples = async (): Promise<Array<string>> => {
   const readme = await readFile(join(root, "README.md"), "utf8")
   const start = readme.indexOf("## Use it as a library")
-  if (start === -1) return []
-  const next = readme.indexOf("\n## ", start + 1)
-  const section = readme.slice(start, next === -1 ? undefined : next)
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "")
+  const next = start === -1 ? -1 : readme.indexOf("\n## ", start + 1)
+  const section = start === -1 ? "" : readme.slice(start, next === -1 ? undefined : next)
+  const library = await readFile(join(root, "docs", "library.md"), "utf8")
+  const blocks = (text: string) => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "")
+  return [...new Set([...blocks(section), ...blocks(library)])]
 }
 
 interface Seen {

@@ -1,7 +1,7 @@
 /**
  * The provider form's "What this model takes" box: the provider's own word on its capabilities, for
  * where the built-in catalogue does not know the model or knows wrong (docs: the capability table in
- * the README). Empty fields leave the catalogue's value. The output limit is the form's own "Most
+ * docs/providers.md). Empty fields leave the catalogue's value. The output limit is the form's own "Most
  * output tokens" field (maxTokens).
  */
 import { field, h } from "./Dom.js"

@@ -5,6 +5,7 @@
  */
 import { adminToken, api, ApiError, clearAdminToken, errorMessage, setAdminToken, whenRefused } from "./AdminClient.js"
 import { wireClaudeCode } from "./ClaudeCode.js"
+import { addDocsLinks } from "./Docs.js"
 import { $, input, toast } from "./Dom.js"
 import { renderProviders, wireProviders } from "./Providers.js"
 import { wireRawEditor } from "./RawEditor.js"
@@ -87,6 +88,7 @@ const start = () => {
   })
   $("#sign-out").addEventListener("click", () => signOut("Signed out."))
   $("#providers-title").setAttribute("tabindex", "-1")
+  addDocsLinks()
   onRender(renderDocState)
   wireProviders()
   wireTokens()
