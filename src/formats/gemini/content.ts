@@ -4,6 +4,7 @@
  * read, becomes a short note in its place rather than a part that fails the whole request.
  */
 import type { Capabilities } from "../../Capabilities/Capabilities.js"
+import { mediaTypeOfUrl } from "../MediaTypes.js"
 import type { DocumentBlock, ImageBlock, ImageSource, Message, OtherBlock, TextBlock, ToolResultBlock } from "../anthropic/Messages.js"
 import type { GeminiTools } from "./tools.js"
 import type { GeminiPart } from "./wire.js"
@@ -106,16 +107,6 @@ const imagePart = (source: ImageSource, caps: Capabilities): GeminiPart => {
   return accepted.includes(mimeType) ? part : { text: `[image omitted: ${mimeType} is not accepted by this model]` }
 }
 
-const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  heic: "image/heic",
-  heif: "image/heif",
-  pdf: "application/pdf"
-}
 
 /** Media types compare lower-case; "image/jpg" is a common misspelling of image/jpeg. */
 const normalMime = (mime: string): string => {
@@ -127,10 +118,9 @@ const sourcePart = (source: ImageSource, kind: "image" | "document"): GeminiPart
   if (source.type === "base64") return { inlineData: { mimeType: normalMime(source.media_type), data: source.data } }
   const data = /^data:([^;,]+);base64,(.*)$/s.exec(source.url)
   if (data?.[1] !== undefined && data[2] !== undefined) return { inlineData: { mimeType: normalMime(data[1]), data: data[2] } }
-  const ext = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(source.url)?.[1]?.toLowerCase()
   // Anthropic URL documents are PDFs; an image of unknown type is better described than guessed.
   const fallback = kind === "document" ? "application/pdf" : undefined
-  const mimeType = (ext === undefined ? undefined : MIME_BY_EXTENSION[ext]) ?? fallback
+  const mimeType = mediaTypeOfUrl(source.url) ?? fallback
   return mimeType === undefined ? { text: `[${kind}: ${source.url}]` } : { fileData: { mimeType, fileUri: source.url } }
 }
 

@@ -5,6 +5,7 @@
  * of any provider is written here, they all come from the capabilities.
  */
 import { type Capabilities, clampOutput, type TokenField } from "../../Capabilities/Capabilities.js"
+import { mediaTypeOfUrl } from "../MediaTypes.js"
 import type { ContentBlock, ImageSource, MessagesRequest, OtherBlock } from "../anthropic/Messages.js"
 import { shortToolName } from "./toolNames.js"
 
@@ -64,21 +65,11 @@ export const removeRefused = (body: object, refused: ReadonlySet<string>): void 
   }
 }
 
-const EXTENSION_TYPES: Readonly<Record<string, string>> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  heic: "image/heic",
-  heif: "image/heif"
-}
-
 /** An image's media type: given for base64 data, guessed from a URL's extension (or undefined). */
 export const imageMediaType = (source: ImageSource): string | undefined => {
   if (source.type === "base64") return source.media_type.toLowerCase()
-  const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(source.url)?.[1]?.toLowerCase()
-  return ext === undefined ? undefined : EXTENSION_TYPES[ext]
+  const type = mediaTypeOfUrl(source.url)
+  return type?.startsWith("image/") === true ? type : undefined
 }
 
 /**
