@@ -57,8 +57,9 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
     ? Translated.send(config, options.mapModel, options.adapter)
     : () => Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: `no translator for ${config.format}` }))
   const stream = options.settings?.stream
-  // Translated answers are built here, from parsed JSON; Anthropic-format and cloud ones are checked.
-  const checked = config.format === "anthropic" || isCloudFormat(config.format)
+  // Translated and cloud answers are parsed (and checked) where they are read; Anthropic-format
+  // answers pass as bytes, so they are checked here.
+  const checked = config.format === "anthropic"
   const answered = (request: UpstreamRequest, hints: AttemptHints) =>
     Effect.flatMap(send(request, hints), (reply): Effect.Effect<UpstreamReply, ProviderError> => {
       if (reply.status !== 200) return Effect.succeed(reply)

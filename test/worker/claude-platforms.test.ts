@@ -149,6 +149,23 @@ describe("Vertex", () => {
 })
 
 describe("Bedrock InvokeModel", () => {
+  it("a 200 that is not a message fails over", async () => {
+    await SELF.fetch("http://proxy/admin/api/health/reset", { method: "POST", headers: ADMIN })
+    const primary = await scenario([overloaded])
+    const odd = await scenario([{ json: { ok: true } }])
+    const last = await scenario([{ json: anthropicMessage("from the last provider") }])
+    await putConfig({
+      providers: [
+        { name: "anthropic", format: "anthropic", baseUrl: primary.baseUrl, retries: 0 },
+        { name: "bedrock", format: "bedrock", region: "us-east-1", baseUrl: odd.baseUrl, apiKey: "bedrock-api-key-fake-0001", retries: 0 },
+        { name: "last", format: "anthropic", baseUrl: last.baseUrl, apiKey: "sk-last-0001", retries: 0 }
+      ],
+      accessTokens: [{ token: TOKEN }]
+    })
+    const r = await post(`/t/${TOKEN}/v1/messages`, messagesBody())
+    expect(r.headers.get("x-failover-attempts")).toBe("anthropic=529, bedrock=bad-response, last=200")
+  })
+
   it("a ModelTimeoutException fails over like a timeout", async () => {
     await SELF.fetch("http://proxy/admin/api/health/reset", { method: "POST", headers: ADMIN })
     const primary = await scenario([overloaded])

@@ -132,6 +132,11 @@ export const send = (config: ProviderConfig, mapModel: ModelMapper, deps: CloudD
         if (count === undefined) return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "no token count in the answer" }))
         return Effect.succeed({ status: 200, headers: new Headers({ "content-type": "application/json" }), body: JSON.stringify(count) })
       }
+      // Parsed here already: the same check the Anthropic format gets (a 200 that is not a message fails over).
+      const message = json as { type?: unknown; content?: unknown } | null
+      if (message?.type !== "message" || !Array.isArray(message.content)) {
+        return Effect.fail(new BadUpstreamResponse({ provider: config.name, reason: "200 with JSON that is not a message" }))
+      }
       return Effect.succeed({
         status: 200,
         headers: new Headers({ "content-type": "application/json" }),
