@@ -2,7 +2,10 @@
 // A fake upstream on loopback for tests, demos and benchmarks. Two kinds of routes:
 //
 //   /s/<id>/...        scripted: answers the steps registered with POST /__scenario/<id>, in order
-//                      (the last step repeats); every call is recorded for GET /__calls/<id>.
+//                      (the last step repeats); every call is recorded for GET /__calls/<id>. Steps
+//                      under `byKey: { "<key>": [...] }` answer the requests carrying that key.
+//   /limit-key/<key>/<reset epoch s>/...  the anthropic agent, but that key is out of quota (429 with
+//                      Anthropic's unified headers) until the reset: a key pool's limited key.
 //   /agent/anthropic/... /agent/openai/... /agent/openai-responses/... /agent/gemini/...
 //                      a tiny model that drives a real Claude Code session: asked with a Bash tool and
 //                      no tool result yet, it calls Bash; given the tool result, it answers with text.
@@ -234,7 +237,10 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
       const raw = await readBody(req)
       const parts = url.pathname.split("/").filter(Boolean)
       if (parts[0] === "__scenario" && req.method === "POST") {
-        scenarios.set(parts[1], { steps: JSON.parse(raw.toString("utf8")).steps, next: 0 })
+        const script = JSON.parse(raw.toString("utf8"))
+        // `byKey`: steps of their own for a request carrying that key (x-api-key or a bearer token)
+        const byKey = Object.fromEntries(Object.entries(script.byKey ?? {}).map(([k, steps]) => [k, { steps, next: 0 }]))
+        scenarios.set(parts[1], { steps: script.steps, next: 0, byKey })
         calls.set(parts[1], [])
         res.writeHead(204).end()
         return
@@ -262,10 +268,30 @@ export const startFakeUpstream = async ({ port = 0, host = "127.0.0.1" } = {}) =
           res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "no such scenario" } }))
           return
         }
-        const step = scenario.steps[Math.min(scenario.next, scenario.steps.length - 1)]
-        scenario.next++
+        const key = req.headers["x-api-key"] ?? /^Bearer (.+)$/.exec(req.headers["authorization"] ?? "")?.[1]
+        const script = (key !== undefined && scenario.byKey[key]) || scenario
+        const step = script.steps[Math.min(script.next, script.steps.length - 1)]
+        script.next++
         await runStep(step, req, res)
         return
+      }
+      if (parts[0] === "limit-key") {
+        // /limit-key/<key>/<reset epoch seconds>/v1/messages: that key is out of quota until the reset
+        // (429 with Anthropic's unified headers); every other key is served by the anthropic agent.
+        record("limit-key")
+        const [limited, reset] = [decodeURIComponent(parts[1] ?? ""), Number(parts[2])]
+        if (req.headers["x-api-key"] === limited && Date.now() < reset * 1000) {
+          res.writeHead(429, {
+            "content-type": "application/json",
+            "anthropic-ratelimit-unified-status": "rejected",
+            "anthropic-ratelimit-unified-reset": String(reset),
+            "retry-after": String(Math.max(1, Math.ceil(reset - Date.now() / 1000)))
+          })
+          res.end(JSON.stringify({ type: "error", error: { type: "rate_limit_error", message: "This key's usage limit is reached" } }))
+          return
+        }
+        if (url.pathname.endsWith("/count_tokens")) return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ input_tokens: 1234 }))
+        return anthropicAgent(raw.length > 0 ? JSON.parse(raw.toString("utf8")) : {}, res)
       }
       if (parts[0] === "fail") {
         record(`fail-${parts[1]}`)

@@ -2,7 +2,7 @@
  * Admission: whether the chain calls a provider for this request, decided in one place before any
  * call. Three kinds of "no", in order: the request needs what the provider cannot do (eligibility,
  * from its capabilities: skipped with the unmet need); the caller's own credential is cooling down
- * there after a 429; the provider's circuit breaker is open. `Chain.run` walks the providers and asks.
+ * there after a 429, or every key of the provider's pool is; the provider's circuit breaker is open. `Chain.run` walks the providers and asks.
  */
 import { Data, Effect, Either } from "effect"
 import type { SkipReason } from "./AttemptTrail.js"
@@ -10,6 +10,7 @@ import { type Capabilities, capabilitiesOf } from "./Capabilities/Capabilities.j
 import { constrains, type Needs, needsOf, type Unmet, unmet } from "./Capabilities/Eligibility.js"
 import { usesStoredCredential } from "./Config/Document.js"
 import { Health } from "./Health/Health.js"
+import { poolAvailability } from "./Pool/KeyWalk.js"
 import type { Provider, UpstreamRequest } from "./Provider.js"
 
 export type Admission = Data.TaggedEnum<{
@@ -84,11 +85,15 @@ export const admit = (
   Effect.flatMap(Health, (health) => {
     const missing = eligibility(provider, index, req, health)
     if (missing !== undefined) return Effect.succeed(Admission.Skip({ why: { unmet: missing.why }, unmet: missing }))
-    const breaker = options.force
+    const breakerOnly = options.force
       ? Effect.succeed(Admission.Go())
       : Effect.map(health.admit(provider.name), (a) => a === "skip" ? Admission.Skip({ why: "breaker" }) : Admission.Go())
+    // A pool with every key cooling down is skipped like a cooling credential (until the first is back).
+    const pool = provider.pool
+    const breaker = pool === undefined || options.force ? breakerOnly : Effect.flatMap(poolAvailability(pool, health), (p) =>
+      p.available ? breakerOnly : Effect.succeed(Admission.Skip({ why: "cooldown", until: p.until })))
     const forwards = options.credential !== undefined && !usesStoredCredential(provider.config)
     if (options.force || !forwards) return breaker
-    return Effect.flatMap(health.credentialUntil(provider.name, options.credential!), (until) =>
-      until === undefined ? breaker : Effect.succeed(Admission.Skip({ why: "cooldown", until })))
+    return Effect.flatMap(health.credentialCooldown(provider.name, options.credential!), (cooldown) =>
+      cooldown === undefined ? breaker : Effect.succeed(Admission.Skip({ why: "cooldown", until: cooldown.until })))
   })

@@ -2,8 +2,9 @@
  * What each provider did for one request, in chain order — the `x-failover-attempts` header and the
  * request's log line: `anthropic=429 cooldown-until=2026-12-01T18:00:00Z, backup=200`, or
  * `anthropic=skipped(cooldown) cooldown-until=…`, `openai=skipped(150 tools > 128)`, or a fallback's
- * refusal with its own words `deepseek=400 "Invalid max_tokens value…"`. Statuses, error kinds, times
- * and a refusal's short message only: no secrets, no bodies.
+ * refusal with its own words `deepseek=400 "Invalid max_tokens value…"`; a key pool that changed keys
+ * names each key by its masked id: `team(sk-...a1b2)=429 cooldown-until=…, team(sk-...c3d4)=200`.
+ * Statuses, error kinds, times, masked key ids and a refusal's short message only: no secrets, no bodies.
  */
 import type { ProviderError } from "./Errors.js"
 import type { LoggedAttempt } from "./Health/RequestLog.js"
@@ -15,6 +16,21 @@ interface Step {
   readonly until?: number | undefined
   /** a refusal's own words (a fallback's 4xx) */
   readonly message?: string | undefined
+  /** the pooled key that was called */
+  readonly key?: KeyMark | undefined
+}
+
+/** A pooled key as the trail names it: its id (for counters) and its masked label (ASCII). */
+export interface KeyMark {
+  readonly id: string
+  readonly label: string
+}
+
+/** A pooled key's use in one request: for its counters. */
+export interface KeyUse {
+  readonly provider: string
+  readonly id: string
+  readonly ok: boolean
 }
 
 /** Why a provider was passed over without a call. */
@@ -57,12 +73,17 @@ const refusalMessage = (error: ProviderError): string | undefined => {
 export class AttemptTrail {
   private readonly steps: Array<Step> = []
 
-  answered(provider: string, status: number, tries: number): void {
-    this.steps.push({ provider, outcome: String(status), tries })
+  answered(provider: string, status: number, tries: number, key?: KeyMark): void {
+    this.steps.push({ provider, outcome: String(status), tries, key })
   }
 
-  failed(provider: string, error: ProviderError, tries: number, cooldownUntil?: number): void {
-    this.steps.push({ provider, outcome: outcomeOf(error), tries, until: cooldownUntil, message: refusalMessage(error) })
+  failed(provider: string, error: ProviderError, tries: number, cooldownUntil?: number, key?: KeyMark): void {
+    this.steps.push({ provider, outcome: outcomeOf(error), tries, until: cooldownUntil, message: refusalMessage(error), key })
+  }
+
+  /** Each pooled key called, and whether it answered. */
+  keyUses(): Array<KeyUse> {
+    return this.steps.flatMap((s) => s.key === undefined ? [] : [{ provider: s.provider, id: s.key.id, ok: /^[23]\d\d$/.test(s.outcome) }])
   }
 
   skipped(provider: string, why: SkipReason, until?: number): void {
@@ -85,13 +106,17 @@ export class AttemptTrail {
       outcome: s.outcome,
       tries: s.tries,
       ...(s.until === undefined ? {} : { cooldownUntil: s.until }),
-      ...(s.message === undefined ? {} : { message: s.message })
+      ...(s.message === undefined ? {} : { message: s.message }),
+      ...(s.key === undefined ? {} : { key: s.key.label })
     }))
   }
 
   toString(): string {
+    // A key is named only where the provider changed keys for this request.
+    const keyed = new Map<string, number>()
+    for (const s of this.steps) if (s.key !== undefined) keyed.set(s.provider, (keyed.get(s.provider) ?? 0) + 1)
     return this.steps.map((s) =>
-      `${s.provider}=${s.outcome}${s.message === undefined ? "" : ` "${s.message}"`}${s.tries > 1 ? ` tries=${s.tries}` : ""}${s.until === undefined ? "" : ` cooldown-until=${new Date(s.until).toISOString().replace(/\.\d{3}Z$/, "Z")}`}`
+      `${s.provider}${s.key !== undefined && keyed.get(s.provider)! > 1 ? `(${s.key.label})` : ""}=${s.outcome}${s.message === undefined ? "" : ` "${s.message}"`}${s.tries > 1 ? ` tries=${s.tries}` : ""}${s.until === undefined ? "" : ` cooldown-until=${new Date(s.until).toISOString().replace(/\.\d{3}Z$/, "Z")}`}`
     ).join(", ")
   }
 }

@@ -5,20 +5,24 @@
  * circuit breaker is open is skipped, and so is a provider that forwards the caller's credential while
  * that credential cools down after a 429 (CredentialCooldowns); when every one is skipped, the one
  * whose cooldown ends first is tried anyway — the client never hears "no provider" while one could be
- * tried; a provider that cannot serve the request at all (Admission) never is. A fallback's 4xx moves
- * the chain on, and the error the client finally gets is the most useful one (Refusals). What each
- * provider did is kept in an AttemptTrail.
+ * tried; a provider that cannot serve the request at all (Admission) never is. A provider with a key
+ * pool is called through KeyWalk: a refused key gives way to the next key of the same provider before
+ * the chain moves on. A fallback's 4xx moves the chain on, and the error the client finally gets is
+ * the most useful one (Refusals). What each provider (and key) did is kept in an AttemptTrail.
  */
 import { Duration, Effect, Either, Schedule } from "effect"
 import { Admission, AdmissionRequest, admit } from "./Admission.js"
-import { AttemptTrail } from "./AttemptTrail.js"
+import { AttemptTrail, type KeyMark } from "./AttemptTrail.js"
 import type { Fact } from "./Capabilities/Learned.js"
 import type { Settings } from "./Config/Document.js"
 import { type ProviderError, type Refused, retryAfterOf } from "./Errors.js"
 import type { FailureInfo } from "./Health/Breaker.js"
 import { AUTH_COOLDOWN_MS, type CredentialCooldown, rateLimitLifts } from "./Health/CredentialCooldowns.js"
 import { Health } from "./Health/Health.js"
-import { type AttemptHints, type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
+import { type AttemptHints, type PooledProvider, type Provider, type UpstreamReply, type UpstreamRequest } from "./Provider.js"
+import { affinityOf } from "./Pool/Affinity.js"
+import { asciiLabel } from "./Pool/KeyPool.js"
+import * as KeyWalk from "./Pool/KeyWalk.js"
 import { usesStoredCredential } from "./Config/Document.js"
 import { asReply, contextLimit, mostUseful, noneCouldServe, REFUSALS, refusalOf } from "./Refusals.js"
 import * as Tracing from "./Tracing.js"
@@ -42,8 +46,10 @@ export interface ChainFailure {
   readonly trail: AttemptTrail
 }
 
-const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): boolean => {
+const isRetryable = (maxRetryAfter: Duration.Duration, pooled: boolean) => (e: ProviderError): boolean => {
   if (e._tag !== "RateLimited" && e._tag !== "Upstream5xx") return false
+  // A pooled key's 429 is about that key: the next key is tried instead (KeyWalk).
+  if (e._tag === "RateLimited" && pooled) return false
   if (e._tag === "RateLimited" && e.exhausted === true) return false
   // The upstream said a retry will not help (Anthropic's `x-should-retry: false`): the chain moves on.
   if (e.answer?.headers["x-should-retry"] === "false") return false
@@ -51,24 +57,25 @@ const isRetryable = (maxRetryAfter: Duration.Duration) => (e: ProviderError): bo
 }
 
 /** Exponential backoff with jitter, raised to the upstream's Retry-After, for at most `retries` retries. */
-export const retryPolicy = (retries: number, settings: Settings) =>
+export const retryPolicy = (retries: number, settings: Settings, pooled = false) =>
   Schedule.identity<ProviderError>().pipe(
     Schedule.addDelay((e) => retryAfterOf(e) ?? Duration.zero),
-    Schedule.whileInput(isRetryable(Duration.millis(settings.maxRetryAfterMs))),
+    Schedule.whileInput(isRetryable(Duration.millis(settings.maxRetryAfterMs), pooled)),
     Schedule.intersect(Schedule.jittered(Schedule.exponential(Duration.millis(settings.retryBaseDelayMs)))),
     Schedule.intersect(Schedule.recurs(retries))
   )
 
 /**
- * What a failure says about the provider. A 429 or 401/403 answered to the caller's own credential
- * is about that credential, not the provider, so it must not make everyone else skip the provider.
+ * What a failure says about the provider. A 429 or 401/403 answered to the caller's own credential,
+ * or to one key of a pool, is about that credential, not the provider, so it must not make everyone
+ * else skip the provider.
  */
 export const failureInfo = (provider: Provider["Type"], error: ProviderError, now: number): FailureInfo => {
   const perCredential = error._tag === "RateLimited" || error._tag === "Unauthorized"
   const retryAfter = retryAfterOf(error)
   return {
     error: { at: now, tag: error._tag, status: "status" in error ? error.status : error._tag === "RateLimited" ? 429 : undefined, message: error.message },
-    countsAgainstProvider: !perCredential || usesStoredCredential(provider.config),
+    countsAgainstProvider: !perCredential || (usesStoredCredential(provider.config) && provider.pool === undefined),
     retryAfterMs: retryAfter === undefined ? undefined : Duration.toMillis(retryAfter)
   }
 }
@@ -89,6 +96,8 @@ const retryAfterFailure = <A, E, R>(first: E, send: Effect.Effect<A, E, R>, poli
     policy
   )
 }
+
+const isKeyError = (e: ProviderError) => e._tag === "RateLimited" || e._tag === "Unauthorized"
 
 class Skipped {
   readonly _tag = "Skipped"
@@ -123,6 +132,8 @@ export const run = (
     let contextSkip: Refused | undefined
     const credential = request.credential
     const admission = new AdmissionRequest(request)
+    /** the request's conversation, for key pools (computed when a pool first asks) */
+    let conversation: number | undefined
     /** the credential's cooldown on each provider that skipped it */
     const cooling = new Map<string, number>()
     /** providers that cannot serve this request at all (never forced) and why */
@@ -142,12 +153,13 @@ export const run = (
           ))
     })
 
-    const send = (provider: Provider["Type"]) => {
+    /** One call: `target` is the provider itself, or one key of its pool. */
+    const send = (provider: Provider["Type"], target: PooledProvider = provider) => {
       const hints = hintsFor(provider)
       return Effect.suspend(() => {
         attempts++
         tries++
-        return provider.send(request, hints)
+        return target.send(request, hints)
       }).pipe(
         Effect.tap(() => health.success(provider.name)),
         Effect.tapError((error) =>
@@ -161,12 +173,13 @@ export const run = (
     }
 
     /** After a provider's last try: the trail, the log, and the credential's cooldown or its end. */
-    const failedWith = (provider: Provider["Type"], index: number, error: ProviderError) =>
+    const failedWith = (provider: Provider["Type"], index: number, error: ProviderError, key: KeyMark | undefined) =>
       Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
         failed.push(provider.name)
         failures.push({ provider: provider.name, error, index })
         const cooldown = forwards(provider) ? credentialCooldown(error, settings, now) : undefined
-        trail.failed(provider.name, error, tries, cooldown?.until)
+        // A pooled key's refusal is in the trail already (KeyWalk reported it).
+        if (!(key !== undefined && isKeyError(error))) trail.failed(provider.name, error, tries, cooldown?.until, key)
         const log = Effect.logWarning("provider failed").pipe(
           Effect.annotateLogs({
             provider: provider.name,
@@ -200,18 +213,36 @@ export const run = (
         Effect.flatMap((a): Effect.Effect<{ provider: string; reply: UpstreamReply }, ProviderError | Skipped> => {
           if (a._tag === "Skip") return skip(provider, a)
           tries = 0
-          return send(provider).pipe(
-            // The schedule is set up only after a failure: a first answer costs no retry machinery.
-            Effect.catchAll((first) => first._tag === "Refused" ? Effect.fail(first) : retryAfterFailure(first, send(provider), retryPolicy(provider.config.retries, settings))),
+          let key: KeyMark | undefined
+          const pool = provider.pool
+          const call = (target: PooledProvider) =>
+            send(provider, target).pipe(
+              // The schedule is set up only after a failure: a first answer costs no retry machinery.
+              Effect.catchAll((first) =>
+                first._tag === "Refused" ? Effect.fail(first) : retryAfterFailure(first, send(provider, target), retryPolicy(provider.config.retries, settings, pool !== undefined))
+              )
+            )
+          const sent = pool === undefined ? call(provider) : KeyWalk.walk(pool, {
+            health,
+            settings,
+            affinity: () => conversation ??= affinityOf(request.headers, request.body, request.caller ?? request.credential),
+            send: (k) => call(k.provider),
+            using: (step) => {
+              key = { id: step.id, label: asciiLabel(step.key.label) }
+              tries = 0
+            },
+            refused: (step, error, until) => trail.failed(provider.name, error, tries, until, { id: step.id, label: asciiLabel(step.key.label) })
+          })
+          return sent.pipe(
             // A fallback's 4xx: this provider cannot serve the request; the next one may.
             Effect.flatMap((reply) =>
               index > 0 && REFUSALS.has(reply.status) && reply.final !== true ? Effect.flatMap(refusalOf(provider.name, reply), Effect.fail) : Effect.succeed(reply)
             ),
             // The first provider's refusal (an in-band request error too) is the caller's answer.
             Effect.catchIf((e): e is Refused => e._tag === "Refused" && index === 0, (e) => Effect.succeed(asReply(e))),
-            Effect.tapError((error) => failedWith(provider, index, error)),
+            Effect.tapError((error) => failedWith(provider, index, error, key)),
             Effect.tap((reply) => {
-              trail.answered(provider.name, reply.status, tries)
+              trail.answered(provider.name, reply.status, tries, key)
               return forwards(provider) ? health.credentialServed(provider.name, credential!) : Effect.void
             }),
             Effect.map((reply) => ({ provider: provider.name, reply }))

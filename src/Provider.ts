@@ -13,6 +13,7 @@ import type { ModelMapper } from "./Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "./Errors.js"
 import * as Passthrough from "./formats/anthropic/Passthrough.js"
 import * as Cloud from "./formats/cloud/Cloud.js"
+import { type KeyPool, makePool, variantOf } from "./Pool/KeyPool.js"
 import type { FormatAdapter } from "./formats/Format.js"
 import * as Translated from "./formats/Translated.js"
 import * as StreamGate from "./StreamGate.js"
@@ -38,7 +39,16 @@ export class Provider extends Context.Tag("claude-failover/Provider")<Provider, 
   /** the provider's model map (the client's model name when absent) */
   readonly mapModel?: ModelMapper | undefined
   readonly send: (request: UpstreamRequest, hints?: AttemptHints) => Effect.Effect<UpstreamReply, ProviderError>
+  /** a pool of keys (config `keys`): the chain sends through one of these, not `send` */
+  readonly pool?: KeyPool<PooledProvider> | undefined
 }>() {}
+
+/** A pooled key's provider: the same provider with that key in place. */
+export interface PooledProvider {
+  readonly name: string
+  readonly config: ProviderConfig
+  readonly send: (request: UpstreamRequest, hints?: AttemptHints) => Effect.Effect<UpstreamReply, ProviderError>
+}
 
 export interface MakeOptions {
   readonly mapModel: ModelMapper
@@ -49,6 +59,12 @@ export interface MakeOptions {
 }
 
 export const make = (config: ProviderConfig, options: MakeOptions): Provider["Type"] => {
+  const pool = makePool(config, (variant) => makeOne(variant, options))
+  const one = makeOne(pool === undefined ? config : variantOf(config, config.keys![0]!), options)
+  return { ...one, config, mapModel: options.mapModel, pool }
+}
+
+const makeOne = (config: ProviderConfig, options: MakeOptions): PooledProvider => {
   const send: (request: UpstreamRequest, hints: AttemptHints) => Effect.Effect<UpstreamReply, ProviderError> = config.format === "anthropic"
     ? Passthrough.send(config, options.mapModel, options.settings)
     : isCloudFormat(config.format)
@@ -83,7 +99,6 @@ export const make = (config: ProviderConfig, options: MakeOptions): Provider["Ty
   return {
     name: config.name,
     config,
-    mapModel: options.mapModel,
     send: (request, hints = NO_HINTS) =>
       answered(request, hints).pipe(Tracing.debugSpan("Provider.send", { attributes: { provider: config.name, format: config.format } }))
   }

@@ -171,7 +171,8 @@ const plan = (web: Request, ctx: { requestId: string; path: string; search: stri
       body,
       message,
       stream: route === "messages" && message !== undefined && message.stream,
-      credential: caller.clientCredential ? yield* credentialOf(headers, chain) : undefined
+      credential: caller.clientCredential ? yield* credentialOf(headers, chain) : undefined,
+      caller: validToken ? `token\n${token}` : undefined
     }
     const refusal = chain.length === 0 ? noChainReason(snapshot, caller, route, `${web.method} ${path}`) : undefined
     return { chain, refusal, request, tokenLabel: validToken ? tokenLabelOf(token, entry) : undefined } satisfies Plan
@@ -240,7 +241,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
     if (Either.isLeft(result)) {
       const f = result.left
       const trail = f.trail.toString()
-      yield* usage.record({ token: p.tokenLabel, failed: f.failedOver, answered: f.provider, error: true })
+      yield* usage.record({ token: p.tokenLabel, failed: f.failedOver, answered: f.provider, error: true, keys: f.trail.keyUses() })
       yield* Effect.annotateCurrentSpan({ provider: f.provider, attempts: f.attempts, outcome: f.error._tag, trail })
       const { request } = p
       const headers = { ...cors, "x-failover-attempts": trail }
@@ -254,10 +255,12 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
     }
     const r = result.right
     const trail = r.trail.toString()
-    yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400 })
+    const keys = r.trail.keyUses()
+    yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400, keys })
     // Token counts are known only when the answer has been read to its end, after this returns.
+    const answeringKey = keys.length === 0 ? undefined : keys[keys.length - 1]!.id
     r.reply.usage?.then((u) => {
-      if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output))
+      if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output, answeringKey))
     })
     yield* logRequest(usage, p, startedAt, { provider: r.provider, status: r.reply.status, trail: r.trail, failedOver: r.failedOver.length > 0 || r.trail.skippedAny }, r.reply.usage)
     yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status, trail })

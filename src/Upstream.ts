@@ -29,6 +29,9 @@ export interface UpstreamRequest {
   /** the caller's credential as an id (a salted hash, never the credential), when a provider that
    * forwards it may serve the request: cooldowns are kept per credential */
   readonly credential?: string | undefined
+  /** who is calling, for a key pool's affinity when the request names no session: the access token
+   * (only hashed into the affinity, never sent or logged); the chain falls back to `credential` */
+  readonly caller?: string | undefined
 }
 
 /** What a provider answered; the body is streamed, never buffered. */

@@ -31,6 +31,15 @@ export { compileModels, type ModelMapper } from "./Config/Models.js"
 /** The Anthropic HTTP answer for a chain's reply or failure: `Reply.fromReply`, `Reply.fromFailure`, `Reply.toResponse`. */
 export * as Reply from "./Reply.js"
 
+// -------------------------------------------------------------------------------------- key pools
+
+/** A provider's key pool (`KeyPool.makePool`, `KeyPool.verdictOf`, `KeyPool.keyIdOf`), the walk over it
+ * for one request (`KeyWalk.walk`), and the conversation affinity and rendezvous ranking it uses. */
+export * as KeyPool from "./Pool/KeyPool.js"
+export * as KeyWalk from "./Pool/KeyWalk.js"
+export * as Rendezvous from "./Pool/Rendezvous.js"
+export { affinityOf } from "./Pool/Affinity.js"
+
 // ------------------------------------------------------------------------------------------ health
 
 /** The `Health.Health` service `Chain.run` needs; `Health.layerMemory` keeps breakers in memory. */
@@ -62,20 +71,20 @@ export {
   AccessToken,
   ConfigDocument,
   type ConfigDocumentEncoded,
-  type ConfigIssue,
   Cooldown,
   DEFAULT_DIRECT_HOSTS,
   defaultDocument,
   encode as encodeConfigDocument,
   Format as ProviderFormat,
   isLocalOnlyUrl,
+  isPooled,
+  PoolKey,
   ProviderConfig,
   Settings,
   StreamSettings,
-  usesStoredCredential,
-  validate,
-  type ValidationOptions
+  usesStoredCredential
 } from "./Config/Document.js"
+export { type ConfigIssue, validate, type ValidationOptions } from "./Config/Validation.js"
 
 // ------------------------------------------------------------------------------------- translators
 

@@ -34,6 +34,9 @@ import {
   ProviderList,
   ProviderName,
   ProviderTestInput,
+  PoolKeyInput,
+  PoolKeyList,
+  PoolKeyRef,
   PreconditionFailed,
   ProviderTestResult,
   Reorder,
@@ -152,6 +155,46 @@ export class ProvidersGroup extends HttpApiGroup.make("providers")
   .middleware(AdminAuth)
 {}
 
+export class KeysGroup extends HttpApiGroup.make("keys")
+  .add(
+    HttpApiEndpoint.get("listKeys", "/providers/:name/keys")
+      .setPath(ProviderName)
+      .addSuccess(PoolKeyList)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "A provider's key pool, masked (a provider with one apiKey lists none)")
+  )
+  .add(
+    HttpApiEndpoint.post("addKey", "/providers/:name/keys")
+      .setPath(ProviderName)
+      .setPayload(PoolKeyInput)
+      .addSuccess(PoolKeyList, { status: 201 })
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Add a key to the pool; a provider with one apiKey (or aws pair) becomes a pool of it and the new key")
+  )
+  .add(
+    HttpApiEndpoint.put("updateKey", "/providers/:name/keys/:ref")
+      .setPath(PoolKeyRef)
+      .setPayload(PoolKeyInput)
+      .addSuccess(PoolKeyList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Replace one key (a masked secret keeps the stored one); its cooldown or set-aside ends")
+  )
+  .add(
+    HttpApiEndpoint.del("deleteKey", "/providers/:name/keys/:ref")
+      .setPath(PoolKeyRef)
+      .addSuccess(PoolKeyList)
+      .addError(InvalidRequest)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Remove one key from the pool (a pool keeps at least one)")
+  )
+  .addError(Conflict)
+  .addError(PreconditionFailed)
+  .addError(StoreFailure)
+  .middleware(AdminAuth)
+{}
+
 export class TokensGroup extends HttpApiGroup.make("tokens")
   .add(
     HttpApiEndpoint.get("listTokens", "/tokens")
@@ -220,6 +263,13 @@ export class HealthGroup extends HttpApiGroup.make("health")
       .addError(NotFound)
       .annotate(OpenApi.Summary, "Close one provider's breaker")
   )
+  .add(
+    HttpApiEndpoint.post("resetKeyHealth", "/health/:name/keys/:ref/reset")
+      .setPath(PoolKeyRef)
+      .addSuccess(HealthList)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "End one pooled key's cooldown or set-aside (after a 401, once the key is fixed upstream)")
+  )
   .addError(StoreFailure)
   .middleware(AdminAuth)
 {}
@@ -254,6 +304,7 @@ export const OPENAPI_PATH = `${PREFIX}/openapi.json` as const
 export class AdminApi extends HttpApi.make("admin")
   .add(ConfigGroup)
   .add(ProvidersGroup)
+  .add(KeysGroup)
   .add(TokensGroup)
   .add(SettingsGroup)
   .add(HealthGroup)

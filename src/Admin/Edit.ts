@@ -10,10 +10,9 @@ import { Effect, Either, Encoding, Option, ParseResult, Schema } from "effect"
 import {
   type ConfigDocument,
   type ConfigDocumentEncoded,
-  type ConfigIssue,
-  encode,
-  validate
+  encode
 } from "../Config/Document.js"
+import { type ConfigIssue, validate } from "../Config/Validation.js"
 import { maskDocument, unmaskDocument } from "../Config/Masking.js"
 import { ConfigStore } from "../Config/Store.js"
 import { WorkerEnv } from "../Env.js"

@@ -9,6 +9,7 @@ import { Health } from "../Health/Health.js"
 import { AdminApi, OPENAPI_PATH, SettingsInput } from "./Api.js"
 import * as Auth from "./Auth.js"
 import { answerEtag, decodeBody, masked, readCurrent, readJson, update } from "./Edit.js"
+import { KeysLive } from "./PoolKeys.js"
 import { ProvidersLive } from "./Providers.js"
 import { EnvLive, HealthLive, UsageLive } from "./Status.js"
 import { TokensLive } from "./Tokens.js"
@@ -60,7 +61,7 @@ const PlatformLive = Layer.mergeAll(HttpPlatform.layer, Path.layer, Etag.layer).
 )
 
 const ApiLive = HttpLayerRouter.addHttpApi(AdminApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide(Layer.mergeAll(ConfigLive, ProvidersLive, TokensLive, SettingsLive, HealthLive, EnvLive, UsageLive)),
+  Layer.provide(Layer.mergeAll(ConfigLive, ProvidersLive, KeysLive, TokensLive, SettingsLive, HealthLive, EnvLive, UsageLive)),
   Layer.provide(Auth.layer),
   Layer.provide(PlatformLive)
 )

@@ -6,7 +6,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import type { ConfigDocumentEncoded } from "../Config/Document.js"
 import { isMasked, mask } from "../Config/Masking.js"
-import { getSecret, mapSecrets } from "../Config/ProviderSecrets.js"
+import { mapSecrets, storedFor } from "../Config/ProviderSecrets.js"
 import { Health } from "../Health/Health.js"
 import { AdminApi, Conflict, EnabledInput, NotFound, ProviderInput, ProviderTestInput, Reorder } from "./Api.js"
 import { answerEtag, decodeBody, invalid, masked, readCurrent, update } from "./Edit.js"
@@ -35,10 +35,7 @@ const nameTaken = (document: ConfigDocumentEncoded, name: string, except: number
 
 /** A secret sent back exactly as it was read means "keep the stored one", even when the provider is renamed. */
 const keepMaskedKey = (incoming: ProviderEncoded, previous: ProviderEncoded): ProviderEncoded =>
-  mapSecrets(incoming, (value, path) => {
-    const kept = getSecret(previous, path)
-    return isMasked(value) && kept !== undefined && mask(kept) === value ? kept : value
-  })
+  mapSecrets(incoming, (value, path) => (isMasked(value) ? storedFor(previous, path, value, mask) ?? value : value))
 
 const withProviders = (document: ConfigDocumentEncoded, providers: ReadonlyArray<ProviderEncoded>) => ({
   ...document,

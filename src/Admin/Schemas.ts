@@ -5,7 +5,8 @@
  */
 import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { AccessToken, ConfigDocument, type ConfigIssue, ProviderConfig, Settings } from "../Config/Document.js"
+import { AccessToken, ConfigDocument, PoolKey, ProviderConfig, Settings } from "../Config/Document.js"
+import { type ConfigIssue } from "../Config/Validation.js"
 
 // ---------------------------------------------------------------------------------------------- errors
 
@@ -172,6 +173,26 @@ export const ProviderTestResult = Schema.Struct({
 }).annotations({ identifier: "ProviderTestResult" })
 export type ProviderTestResult = typeof ProviderTestResult.Type
 
+// -------------------------------------------------------------------------------------------- pool keys
+
+/** One key of a pool as JSON; its secret is masked on reads, and a masked value sent back keeps it. */
+export const PoolKeyInput = Schema.encodedBoundSchema(PoolKey).annotations({
+  identifier: "PoolKeyInput",
+  description: "A key of a provider's pool: `key` (an API key) or `aws` (an access-key pair, AWS formats), with an optional weight and note"
+})
+
+export const PoolKeyView = Schema.extend(Schema.encodedSchema(PoolKey), Schema.Struct({
+  index: Schema.Int,
+  id: Schema.String.annotations({ description: "a stable id: `kid_` and 12 hex digits of a SHA-256 of the key (reveals nothing of it)" })
+})).annotations({ identifier: "PoolKeyView", description: "A pooled key, masked" })
+
+export const PoolKeyList = Schema.Struct({ keys: Schema.Array(PoolKeyView) }).annotations({ identifier: "PoolKeyList" })
+
+export const PoolKeyRef = Schema.Struct({
+  name: Schema.String,
+  ref: Schema.String.annotations({ description: "the key's id (`kid_…`) or its position in the pool, from 0" })
+})
+
 // ----------------------------------------------------------------------------------------------- tokens
 
 const TokenJson = Schema.encodedSchema(AccessToken)
@@ -214,6 +235,21 @@ export const SettingsInput = Schema.encodedBoundSchema(Settings).annotations({ i
 
 // ----------------------------------------------------------------------------------------------- health
 
+/** One key of a pool: its state and the last 24 hours. */
+export const KeyHealthView = Schema.Struct({
+  id: Schema.String.annotations({ description: "the key's stable id (`kid_…`, from a hash of it; reveals nothing)" }),
+  key: Schema.String.annotations({ description: "the key, masked" }),
+  note: Schema.optional(Schema.String),
+  weight: Schema.Number,
+  state: Schema.Literal("available", "cooling", "set-aside").annotations({
+    description: "cooling: after a 429, until `until`; set-aside: it answered 401/403, until a health reset or a new value"
+  }),
+  until: Schema.optional(Schema.Number.annotations({ description: "epoch ms a cooling key may be tried again" })),
+  status: Schema.optional(Schema.Int.annotations({ description: "what set it aside or cooled it: 429, 401 or 403" })),
+  since: Schema.optional(Schema.Number.annotations({ description: "epoch ms it was set aside" })),
+  last24h: Schema.Struct({ requests: Schema.Number, errors: Schema.Number, inputTokens: Schema.Number, outputTokens: Schema.Number })
+}).annotations({ identifier: "KeyHealth" })
+
 export const ProviderHealthView = Schema.Struct({
   name: Schema.String,
   enabled: Schema.Boolean,
@@ -235,6 +271,7 @@ export const ProviderHealthView = Schema.Struct({
     count: Schema.Int.annotations({ description: "callers' credentials this provider is skipped for after a 429 (or a refused login)" }),
     soonestReset: Schema.Number.annotations({ description: "epoch ms when the first of them may try again" })
   })),
+  keys: Schema.optional(Schema.Array(KeyHealthView).annotations({ description: "a key pool's keys, in config order" })),
   learned: Schema.optional(Schema.Array(Schema.Struct({
     model: Schema.String,
     params: Schema.Array(Schema.String).annotations({ description: "request parameters this provider refused for the model by name; left out since" }),
@@ -284,7 +321,7 @@ export const UsageView = Schema.Struct({
   providers: Schema.Record({ key: Schema.String, value: Counters }),
   /** by token note, else the masked token */
   tokens: Schema.Record({ key: Schema.String, value: Counters }),
-  /** the last 24 h by the hour, keys "provider:<name>" and "token:<label>" */
+  /** the last 24 h by the hour, keys "provider:<name>", "token:<label>" and "key:<provider>/<key id>" */
   hourly: Schema.Struct({
     scope: Schema.Literal("isolate", "deployment"),
     hours: Schema.Array(Schema.Number),
@@ -298,7 +335,8 @@ export const LoggedAttempt = Schema.Struct({
   outcome: Schema.String.annotations({ description: "a status (429), an error kind (timeout, network-error, bad-response), or skipped(cooldown) / skipped(breaker) / skipped(<unmet need, e.g. 150 tools > 128>)" }),
   tries: Schema.Int,
   cooldownUntil: Schema.optional(Schema.Number.annotations({ description: "epoch ms a credential cooldown started here lasts until" })),
-  message: Schema.optional(Schema.String.annotations({ description: "what a refusing provider said (a fallback's 4xx), shortened" }))
+  message: Schema.optional(Schema.String.annotations({ description: "what a refusing provider said (a fallback's 4xx), shortened" })),
+  key: Schema.optional(Schema.String.annotations({ description: "the pooled key called, masked (`sk-...c1a9`)" }))
 }).annotations({ identifier: "LoggedAttempt" })
 
 export const LogEntryView = Schema.Struct({

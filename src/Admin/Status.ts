@@ -1,21 +1,43 @@
 /**
- * Read-mostly admin endpoints: provider health (with a reset), the Claude Code settings for this
+ * Read-mostly admin endpoints: provider health (with a reset; a pool's keys one by one), the Claude Code settings for this
  * deployment, and usage counters. Health and the hourly usage are shared by the deployment when the
  * SHARED Durable Object is bound; the running totals are this isolate's.
  */
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Option } from "effect"
-import { usesStoredCredential } from "../Config/Document.js"
+import { isPooled, type ProviderConfig, usesStoredCredential } from "../Config/Document.js"
 import { Health } from "../Health/Health.js"
-import { Usage } from "../Health/Usage.js"
+import { type Counters, keySeries, Usage } from "../Health/Usage.js"
+import { keyIdOf, labelOf, stateOf } from "../Pool/KeyPool.js"
 import { AdminApi, NotFound } from "./Api.js"
 import { type Current, readCurrent } from "./Edit.js"
+import { storedKeyId } from "./PoolKeys.js"
+
+/** A pool's keys: each one's state now and its last 24 hours (masked; never the key). */
+const keysOf = (provider: ProviderConfig, health: Health["Type"], totals: Readonly<Record<string, Counters>>) =>
+  Effect.forEach(provider.keys ?? [], (k) =>
+    Effect.gen(function*() {
+      const id = yield* Effect.promise(() => keyIdOf(k))
+      const state = stateOf(yield* health.credentialCooldown(provider.name, id))
+      const c = totals[keySeries(provider.name, id)]
+      return {
+        id,
+        key: labelOf(k),
+        ...(k.note === undefined ? {} : { note: k.note }),
+        weight: k.weight ?? 1,
+        ...state,
+        last24h: { requests: c?.requests ?? 0, errors: c?.errors ?? 0, inputTokens: c?.inputTokens ?? 0, outputTokens: c?.outputTokens ?? 0 }
+      }
+    }))
 
 const healthOf = (current: Current) =>
   Effect.gen(function*() {
     const health = yield* Health
     const providers = current.decoded.providers
     const views = yield* health.view(providers.map((p) => p.name))
+    const pooled = providers.some(isPooled)
+    const totals = pooled ? (yield* (yield* Usage).series).totals : {}
+    const keys = yield* Effect.forEach(providers, (p) => isPooled(p) ? keysOf(p, health, totals) : Effect.succeed(undefined))
     return {
       scope: health.scope,
       providers: views.map((v, i) => ({
@@ -30,6 +52,7 @@ const healthOf = (current: Current) =>
         successes: v.successes,
         failures: v.failures,
         ...(v.credentialCooldowns === undefined ? {} : { credentialCooldowns: v.credentialCooldowns }),
+        ...(keys[i] === undefined ? {} : { keys: keys[i] }),
         ...(v.learned === undefined ? {} : { learned: v.learned })
       }))
     }
@@ -55,6 +78,14 @@ export const HealthLive = HttpApiBuilder.group(AdminApi, "health", (handlers) =>
         }
         yield* Effect.flatMap(Health, (h) => h.reset(path.name))
         return yield* healthOf(current)
+      })
+    )
+    .handle(
+      "resetKeyHealth",
+      Effect.fn("Admin.resetKeyHealth")(function*({ path }) {
+        const id = yield* storedKeyId(path.name, path.ref)
+        yield* Effect.flatMap(Health, (h) => h.credentialForgotten(path.name, id))
+        return yield* healthOf(yield* readCurrent)
       })
     ))
 

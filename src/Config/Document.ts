@@ -1,10 +1,10 @@
 /**
  * The config document: one JSON value in KV. The schema is the single source of truth for what is
  * valid; cross-field rules (unique names, stored keys need access tokens, where upstreams may live)
- * are checked after decoding so every problem is reported with its path.
+ * are checked after decoding (Validation.ts) so every problem is reported with its path.
  */
-import { Either, ParseResult, Schema } from "effect"
-import { isPrivateHost, normalizeHost } from "./PrivateHosts.js"
+import { Schema } from "effect"
+import { isPrivateHost } from "./PrivateHosts.js"
 
 export const Format = Schema.Literal("anthropic", "openai", "openai-responses", "gemini", "bedrock", "vertex", "claude-platform-aws")
 export type Format = typeof Format.Type
@@ -14,7 +14,7 @@ export type CloudFormat = "bedrock" | "vertex" | "claude-platform-aws"
 export const isCloudFormat = (format: Format): format is CloudFormat => format === "bedrock" || format === "vertex" || format === "claude-platform-aws"
 
 /** The AWS formats: SigV4 with `aws`, or an API key. */
-const isAwsFormat = (format: Format) => format === "bedrock" || format === "claude-platform-aws"
+export const isAwsFormat = (format: Format) => format === "bedrock" || format === "claude-platform-aws"
 
 /** An HTTP field name (RFC 9110 token): anything else cannot be sent, or splits the request. */
 const HeaderName = Schema.String.pipe(Schema.pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
@@ -100,6 +100,20 @@ export const CapabilityOverrides = Schema.Struct({
   blockedDomains: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "Capabilities" })
 
+/**
+ * One key of a provider's pool: an API key, or (Bedrock, Claude Platform on AWS) an AWS key pair.
+ * Requests are spread over the pool by conversation, in proportion to `weight` (src/Pool/).
+ */
+export const PoolKey = Schema.Struct({
+  key: Schema.optional(HeaderSafe.pipe(Schema.minLength(1))),
+  aws: Schema.optional(AwsCredentials),
+  /** its share of conversations relative to the pool's other keys (default 1) */
+  weight: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(1000))),
+  /** who or what the key is (shown beside its masked id) */
+  note: Schema.optional(Schema.String.pipe(Schema.maxLength(200)))
+}).annotations({ identifier: "PoolKey" })
+export type PoolKey = typeof PoolKey.Type
+
 export const ProviderConfig = Schema.Struct({
   name: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     message: () => "must be 1-64 letters, digits, '.', '_' or '-'"
@@ -123,6 +137,8 @@ export const ProviderConfig = Schema.Struct({
   serviceAccount: Schema.optional(ServiceAccount),
   /** stored key; without one an anthropic-format provider forwards the caller's own credential */
   apiKey: Schema.optional(HeaderSafe.pipe(Schema.minLength(1))),
+  /** a pool of stored keys instead of one `apiKey`: each conversation keeps one key while it is healthy */
+  keys: Schema.optional(Schema.Array(PoolKey).pipe(Schema.minItems(1), Schema.maxItems(64))),
   /** model map: exact key first, then `*` globs in document order; no match keeps the model */
   models: Schema.optional(ModelMap),
   headers: Schema.optional(HeaderMap),
@@ -208,6 +224,8 @@ export const Settings = Schema.Struct({
   /** first retry delay; doubles per retry, jittered */
   retryBaseDelayMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10_000)), { default: () => 200 }),
   cooldown: Schema.optionalWith(Cooldown, { default: () => Cooldown.make({}) }),
+  /** how many keys of a pool one request may try before the chain moves on to the next provider */
+  keysPerRequest: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 64)), { default: () => 3 }),
   /** longest a caller's credential is skipped on a provider that answered it 429 (0: never) */
   credentialCooldownMaxMs: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 7 * 86_400_000)), { default: () => 6 * 3_600_000 }),
   stream: Schema.optionalWith(StreamSettings, { default: () => StreamSettings.make({}) }),
@@ -235,17 +253,6 @@ export const ConfigDocument = Schema.Struct({
 }).annotations({ identifier: "ConfigDocument" })
 export type ConfigDocument = typeof ConfigDocument.Type
 export type ConfigDocumentEncoded = typeof ConfigDocument.Encoded
-
-/** One problem found in a document: where, and what. */
-export interface ConfigIssue {
-  readonly path: ReadonlyArray<PropertyKey>
-  readonly message: string
-}
-
-export interface ValidationOptions {
-  /** a deployed Worker refuses http:// and private/loopback upstreams unless this is set */
-  readonly allowPrivateUpstreams: boolean
-}
 
 /** Where a provider's requests go: its baseUrl, or for the clouds the region's endpoint. */
 export const baseUrlOf = (p: Pick<ProviderConfig, "format" | "baseUrl" | "region"> & { readonly api?: "invoke" | "messages" | undefined }): string => {
@@ -286,152 +293,15 @@ export const isAnthropicRun = (p: Pick<ProviderConfig, "format" | "baseUrl" | "r
 }
 
 /** A provider that uses credentials we store (or our own resources): only for access-token holders. */
-export const usesStoredCredential = (p: ProviderConfig): boolean => p.format !== "anthropic" || p.apiKey !== undefined
+export const usesStoredCredential = (p: ProviderConfig): boolean => p.format !== "anthropic" || p.apiKey !== undefined || p.keys !== undefined
+
+/** Whether the provider holds a pool of keys. */
+export const isPooled = (p: Pick<ProviderConfig, "keys">): p is { readonly keys: ReadonlyArray<PoolKey> } => p.keys !== undefined && p.keys.length > 0
 
 /** http:// or a private/loopback host: fine for `npm start`, refused by a deployed Worker by default. */
 export const isLocalOnlyUrl = (url: string): boolean => {
   const u = new URL(url)
   return u.protocol === "http:" || isPrivateHost(u.hostname)
-}
-
-/** What each format needs, and the fields only some formats take. */
-const formatIssues = (p: ProviderConfig, i: number): Array<ConfigIssue> => {
-  const issues: Array<ConfigIssue> = []
-  const at = (field: string, message: string) => issues.push({ path: ["providers", i, field], message })
-  const thinking = p.capabilities?.thinking
-  if (typeof thinking === "object" && thinking.min > thinking.max) {
-    issues.push({ path: ["providers", i, "capabilities", "thinking", "min"], message: `must not be above max (${thinking.max})` })
-  }
-  if (p.format !== "bedrock") {
-    for (const field of ["api", "inferenceProfile"] as const) if (p[field] !== undefined) at(field, "is for bedrock providers only")
-  } else if (p.api === "messages" && p.inferenceProfile !== undefined) {
-    at("inferenceProfile", "is for InvokeModel (api: invoke); the Messages API takes no inference profile")
-  }
-  if (p.format !== "claude-platform-aws" && p.workspaceId !== undefined) at("workspaceId", "is for claude-platform-aws providers only")
-  if (!isCloudFormat(p.format)) {
-    if (p.baseUrl === undefined) at("baseUrl", "is required")
-    for (const field of ["region", "project", "aws", "serviceAccount"] as const) {
-      if (p[field] !== undefined) at(field, "is for the cloud formats only (bedrock, vertex, claude-platform-aws)")
-    }
-    return issues
-  }
-  if (p.region === undefined) at("region", `a ${p.format} provider needs its region`)
-  if (isAwsFormat(p.format)) {
-    if (p.aws === undefined && p.apiKey === undefined) at("aws", `a ${p.format} provider needs aws credentials or an API key in apiKey`)
-    if (p.aws !== undefined && p.apiKey !== undefined) at("apiKey", "give aws credentials or apiKey, not both")
-    for (const field of ["project", "serviceAccount"] as const) if (p[field] !== undefined) at(field, "is for vertex providers only")
-    if (p.format === "claude-platform-aws" && p.workspaceId === undefined) at("workspaceId", "Claude Platform on AWS needs the workspace id (sent as anthropic-workspace-id)")
-  } else {
-    if (p.project === undefined) at("project", "a vertex provider needs its Google Cloud project id")
-    if (p.serviceAccount === undefined) at("serviceAccount", "a vertex provider needs a service-account key (the JSON Google issues)")
-    if (p.aws !== undefined) at("aws", "is for bedrock providers only")
-    if (p.apiKey !== undefined) at("apiKey", "a vertex provider signs with its serviceAccount, not an apiKey")
-  }
-  return issues
-}
-
-const crossFieldIssues = (doc: ConfigDocument, options: ValidationOptions): Array<ConfigIssue> => {
-  const issues: Array<ConfigIssue> = []
-  const seen = new Map<string, number>()
-  doc.providers.forEach((p, i) => {
-    const first = seen.get(p.name.toLowerCase())
-    if (first !== undefined) {
-      issues.push({ path: ["providers", i, "name"], message: `duplicate provider name "${p.name}" (also providers[${first}])` })
-    } else seen.set(p.name.toLowerCase(), i)
-    issues.push(...formatIssues(p, i))
-    const baseUrl = baseUrlOf(p)
-    if (baseUrl === "") return
-    if (p.format !== "anthropic" && !isCloudFormat(p.format) && p.apiKey === undefined && !isLocalOnlyUrl(baseUrl)) {
-      issues.push({ path: ["providers", i, "apiKey"], message: `a ${p.format}-format provider needs its own apiKey` })
-    }
-    if (!options.allowPrivateUpstreams && isLocalOnlyUrl(baseUrl)) {
-      issues.push({
-        path: ["providers", i, "baseUrl"],
-        message: "http:// and private or loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true"
-      })
-    }
-    const tokenUri = p.serviceAccount?.token_uri
-    if (tokenUri !== undefined && !options.allowPrivateUpstreams && isLocalOnlyUrl(tokenUri)) {
-      issues.push({
-        path: ["providers", i, "serviceAccount", "token_uri"],
-        message: "http:// and private or loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true"
-      })
-    }
-  })
-  doc.settings.directHosts.forEach((host, i) => {
-    const path = ["settings", "directHosts", i]
-    if (normalizeHost(host) === undefined || /[/?#@\s]/.test(host)) issues.push({ path, message: "must be a host or host:port" })
-    else if (!options.allowPrivateUpstreams && isPrivateHost(host)) {
-      issues.push({ path, message: "private and loopback hosts are refused unless ALLOW_PRIVATE_UPSTREAMS=true" })
-    }
-  })
-  const tokens = new Set<string>()
-  doc.accessTokens.forEach((t, i) => {
-    if (tokens.has(t.token)) issues.push({ path: ["accessTokens", i, "token"], message: "duplicate access token" })
-    tokens.add(t.token)
-  })
-  if (doc.accessTokens.length === 0) {
-    doc.providers.forEach((p, i) => {
-      if (usesStoredCredential(p)) {
-        issues.push({
-          path: ["providers", i, p.apiKey === undefined ? "format" : "apiKey"],
-          message: "this provider uses credentials stored here, so the document needs at least one access token: " +
-            "without one anybody who finds this URL could use them (the proxy would be an open relay)"
-        })
-      }
-    })
-  }
-  return issues
-}
-
-const decode = Schema.decodeUnknownEither(ConfigDocument, { errors: "all", onExcessProperty: "error" })
-
-/** Decode and check a candidate document; every problem comes back with its path. */
-export const validate = (
-  input: unknown,
-  options: ValidationOptions
-): Either.Either<ConfigDocument, ReadonlyArray<ConfigIssue>> =>
-  Either.flatMap(
-    Either.mapLeft(decode(input), (error) =>
-      tidyIssues(ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ path: i.path, message: i.message })))
-    ),
-    (doc) => {
-      const issues = crossFieldIssues(doc, options)
-      return issues.length === 0 ? Either.right(doc) : Either.left(issues)
-    }
-  )
-
-const isPrefix = (prefix: ReadonlyArray<PropertyKey>, path: ReadonlyArray<PropertyKey>) =>
-  prefix.length <= path.length && prefix.every((k, i) => k === path[i])
-
-/**
- * One issue per problem. An optional field's union says "Expected undefined" beside the real issue
- * at or below it, and a literal union says "Expected a, actual x" once per member: those become one
- * "Expected a | b | c, actual x".
- */
-const tidyIssues = (issues: ReadonlyArray<ConfigIssue>): ReadonlyArray<ConfigIssue> => {
-  const useful = issues.filter((i) =>
-    !(i.message.startsWith("Expected undefined,") && issues.some((o) => o !== i && !o.message.startsWith("Expected undefined,") && isPrefix(i.path, o.path)))
-  )
-  const out: Array<ConfigIssue> = []
-  const literals = new Map<string, { issue: ConfigIssue; expected: Array<string>; actual: string }>()
-  for (const issue of useful) {
-    const m = /^Expected (.+), actual (.+)$/s.exec(issue.message)
-    const key = JSON.stringify(issue.path.map(String))
-    const seen = m === null ? undefined : literals.get(key)
-    if (m !== null && seen !== undefined && seen.actual === m[2]) {
-      seen.expected.push(m[1]!)
-      continue
-    }
-    if (m !== null) literals.set(key, { issue, expected: [m[1]!], actual: m[2]! })
-    out.push(issue)
-  }
-  return out.map((issue) => {
-    const merged = literals.get(JSON.stringify(issue.path.map(String)))
-    return merged !== undefined && merged.issue === issue && merged.expected.length > 1
-      ? { path: issue.path, message: `Expected ${merged.expected.join(" | ")}, actual ${merged.actual}` }
-      : issue
-  })
 }
 
 /** The document used while KV holds none: the caller's own credential, straight to Anthropic. */

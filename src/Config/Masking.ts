@@ -4,7 +4,7 @@
  * GET -> edit -> PUT round-trips without the user ever seeing (or retyping) a key.
  */
 import type { ConfigDocumentEncoded } from "./Document.js"
-import { getSecret, mapSecrets, SECRET_FIELDS, setSecret } from "./ProviderSecrets.js"
+import { getSecret, mapSecrets, secretPaths, setSecret, storedFor } from "./ProviderSecrets.js"
 
 const ELLIPSIS = "\u2026"
 
@@ -37,7 +37,7 @@ export interface UnmaskProblem {
 
 /**
  * Replace masked values in an incoming document with the stored secrets they stand for. A provider's
- * masked key is matched by provider name; a masked token by its mask among the stored tokens. A masked
+ * masked key is matched by provider name (a pooled key by its mask among that provider's keys); a masked token by its mask among the stored tokens. A masked
  * value that matches nothing stored is a problem (the user pasted a mask as if it were a key).
  */
 export const unmaskDocument = (
@@ -52,11 +52,11 @@ export const unmaskDocument = (
       if (typeof p !== "object" || p === null) return p
       const match = stored.providers.find((s) => s.name === (p as { name?: unknown }).name)
       let provider = p
-      for (const path of SECRET_FIELDS) {
+      for (const path of secretPaths(provider)) {
         const sent = getSecret(provider, path)
         if (sent === undefined || !isMasked(sent)) continue
-        const kept = match === undefined ? undefined : getSecret(match, path)
-        if (kept !== undefined && mask(kept) === sent) {
+        const kept = match === undefined ? undefined : storedFor(match, path, sent, mask)
+        if (kept !== undefined) {
           provider = setSecret(provider, path, kept)
           continue
         }

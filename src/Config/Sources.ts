@@ -14,7 +14,8 @@
  * live in wrangler.toml while the keys stay in `wrangler secret put`.
  */
 import { Either, ParseResult, Schema } from "effect"
-import { ConfigDocument, type ConfigIssue, validate } from "./Document.js"
+import { ConfigDocument } from "./Document.js"
+import { type ConfigIssue, validate } from "./Validation.js"
 import { mapSecrets } from "./ProviderSecrets.js"
 
 export type ConfigSource = "FAILOVER_CONFIG" | "stored" | "variables" | "default"

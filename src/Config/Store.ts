@@ -17,9 +17,9 @@ import {
   type ConfigDocumentEncoded,
   defaultDocument,
   encode,
-  type ProviderConfig,
-  validate
+  type ProviderConfig
 } from "./Document.js"
+import { validate } from "./Validation.js"
 import { compileModels, type ModelMapper } from "./Models.js"
 import { type ConfigSource, type EnvLike, managedDocument, variablesDocument } from "./Sources.js"
 

@@ -42,15 +42,20 @@ export class CooldownMap {
     return this.entries.size
   }
 
-  /** When `key` may be tried again, if it is cooling down at `now`. */
-  until(key: string, now: number): number | undefined {
+  /** The cooldown of `key`, if it is cooling down at `now`. */
+  get(key: string, now: number): CredentialCooldown | undefined {
     const c = this.entries.get(key)
     if (c === undefined) return undefined
     if (c.until <= now) {
       this.entries.delete(key)
       return undefined
     }
-    return c.until
+    return c
+  }
+
+  /** When `key` may be tried again, if it is cooling down at `now`. */
+  until(key: string, now: number): number | undefined {
+    return this.get(key, now)?.until
   }
 
   set(key: string, cooldown: CredentialCooldown): void {
@@ -92,10 +97,12 @@ export class CooldownMap {
     return out
   }
 
-  /** Per provider: how many credentials are cooling down, and the soonest reset. */
+  /** Per provider: how many callers' credentials are cooling down, and the soonest reset (a pool's
+   * own keys, `kid_…`, are shown key by key instead). */
   summary(now: number): Record<string, { count: number; soonestReset: number }> {
     const out: Record<string, { count: number; soonestReset: number }> = {}
     for (const [key, c] of Object.entries(this.live(now))) {
+      if (key.startsWith("kid_", key.indexOf("\n") + 1)) continue
       const name = providerOf(key)
       const s = out[name]
       if (s === undefined) out[name] = { count: 1, soonestReset: c.until }

@@ -34,12 +34,15 @@ export class Health extends Context.Tag("claude-failover/Health")<Health, {
   readonly view: (names: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ProviderHealth>>
   /** close the breaker of one provider, or of all; counters restart; credential cooldowns go too */
   readonly reset: (name?: string) => Effect.Effect<void>
-  /** until when this provider is skipped for this credential (id), if it is */
-  readonly credentialUntil: (name: string, credential: string) => Effect.Effect<number | undefined>
+  /** this credential's cooldown on this provider (until when it is skipped, and why), if it has one;
+   * a credential is a caller's credential id or a pooled key's id (`kid_…`) */
+  readonly credentialCooldown: (name: string, credential: string) => Effect.Effect<CredentialCooldown | undefined>
   /** the provider refused this credential (429, 401/403): skip it for the credential until then */
   readonly credentialLimited: (name: string, credential: string, cooldown: CredentialCooldown) => Effect.Effect<void>
   /** the provider served this credential: whatever cooldown it had is over */
   readonly credentialServed: (name: string, credential: string) => Effect.Effect<void>
+  /** an operator ended this credential's cooldown (a pooled key reset or changed): everywhere, at once */
+  readonly credentialForgotten: (name: string, credential: string) => Effect.Effect<void>
   /** what this provider's 400s taught about a model (read on every attempt: memory only, no effect) */
   readonly learnedFor: (name: string, model: string) => LearnedFacts | undefined
   /** a provider refused a parameter or beta for a model, by name: remember it */
@@ -90,10 +93,11 @@ export const makeMemory = (learned: LearnedMap = new LearnedMap()): Health["Type
         cooldowns.drop(name)
         learned.drop(name)
       }),
-    credentialUntil: (name, credential) =>
-      cooldowns.size === 0 ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (now) => cooldowns.until(keyOf(name, credential), now)),
+    credentialCooldown: (name, credential) =>
+      cooldowns.size === 0 ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (now) => cooldowns.get(keyOf(name, credential), now)),
     credentialLimited: (name, credential, cooldown) => Effect.sync(() => cooldowns.set(keyOf(name, credential), cooldown)),
     credentialServed: (name, credential) => Effect.sync(() => (cooldowns.size === 0 ? undefined : cooldowns.clear(keyOf(name, credential)))),
+    credentialForgotten: (name, credential) => Effect.sync(() => cooldowns.clear(keyOf(name, credential))),
     learnedFor: (name, model) => (learned.size === 0 ? undefined : learned.get(name, model)),
     learn: (event) => Effect.sync(() => void learned.learn(event))
   }

@@ -14,6 +14,8 @@ export interface LoggedAttempt {
   readonly cooldownUntil?: number | undefined
   /** a refusal's own message (a fallback's 4xx), shortened */
   readonly message?: string | undefined
+  /** the pooled key called, by its masked id */
+  readonly key?: string | undefined
 }
 
 export interface LogEntry {

@@ -1,9 +1,10 @@
 /**
- * Usage counters per provider and per access token: requests, failovers, errors and tokens, and the
+ * Usage counters per provider, per access token and per pooled key: requests, failovers, errors and tokens, and the
  * log of the last requests. Kept in this isolate's memory since it started (no KV write per
  * request); `since` says from when.
  */
 import { Clock, Context, Effect, Layer } from "effect"
+import type { KeyUse } from "../AttemptTrail.js"
 import { type LogEntry, RingLog } from "./RequestLog.js"
 import * as UsageBuckets from "./UsageBuckets.js"
 
@@ -31,14 +32,24 @@ export interface UsageEvent {
   readonly answered: string | undefined
   /** whether the client got an error */
   readonly error: boolean
+  /** the pooled keys called, each with whether it answered */
+  readonly keys?: ReadonlyArray<KeyUse> | undefined
 }
+
+/** The hourly series' name for a pooled key's counters. */
+export const keySeries = (provider: string, id: string) => `key:${provider}/${id}`
+
+/** A request's counters for each pooled key it called. */
+export const keyDeltas = (keys: ReadonlyArray<KeyUse> | undefined): Array<{ readonly key: string; readonly counters: Partial<Counters> }> =>
+  (keys ?? []).map((k) => ({ key: keySeries(k.provider, k.id), counters: { requests: 1, errors: k.ok ? 0 : 1 } }))
 
 /** The last 24 h by the hour, for the whole deployment when it is shared, else for this process. */
 export type UsageSeries = UsageBuckets.Series & { readonly scope: "deployment" | "isolate" }
 
 export class Usage extends Context.Tag("claude-failover/Usage")<Usage, {
   readonly record: (event: UsageEvent) => Effect.Effect<void>
-  readonly tokens: (provider: string, token: string | undefined, input: number, output: number) => Effect.Effect<void>
+  /** tokens of an answer, counted for its provider, its access token and (a pool's) key id */
+  readonly tokens: (provider: string, token: string | undefined, input: number, output: number, key?: string) => Effect.Effect<void>
   readonly view: Effect.Effect<UsageView>
   readonly series: Effect.Effect<UsageSeries>
   readonly reset: Effect.Effect<void>
@@ -91,10 +102,12 @@ export const makeMemory = (startedAt: number): Usage["Type"] => {
           if (e.error) c.errors++
           hourly(now, `token:${e.token}`, { requests: 1, failovers: e.failed.length, errors: e.error ? 1 : 0 })
         }
+        for (const d of keyDeltas(e.keys)) hourly(now, d.key, d.counters)
       }),
-    tokens: (provider, token, input, output) =>
+    tokens: (provider, token, input, output, key) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
         hourly(now, `provider:${provider}`, { inputTokens: input, outputTokens: output })
+        if (key !== undefined) hourly(now, keySeries(provider, key), { inputTokens: input, outputTokens: output })
         if (token !== undefined) hourly(now, `token:${token}`, { inputTokens: input, outputTokens: output })
         const p = at(providers, provider)
         p.inputTokens += input

@@ -14,7 +14,7 @@ import { CooldownMap, type CooldownEvent, keyOf, providerOf } from "../Health/Cr
 import { Health, learnedView, makeMemory as makeHealthMemory, MAX_COOLDOWNS } from "../Health/Health.js"
 import { type LearnedEvent, LearnedMap } from "../Capabilities/Learned.js"
 import { LOG_SIZE, type LogEntry } from "../Health/RequestLog.js"
-import { makeMemory as makeUsageMemory, Usage } from "../Health/Usage.js"
+import { keyDeltas, keySeries, makeMemory as makeUsageMemory, Usage } from "../Health/Usage.js"
 import * as UsageBuckets from "../Health/UsageBuckets.js"
 import type { BreakerStates, HealthEvent, Report, SharedView } from "./SharedState.js"
 
@@ -225,19 +225,19 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
           Effect.catchAll((e) => Effect.logWarning("shared health unreachable; reset this isolate only", e))
         )
       ),
-    credentialUntil: (name, credential) =>
-      Effect.flatMap(localHealth.credentialUntil(name, credential), (local) =>
+    credentialCooldown: (name, credential) =>
+      Effect.flatMap(localHealth.credentialCooldown(name, credential), (local) =>
         local !== undefined || sharedCooldowns.size === 0
           ? Effect.succeed(local)
-          : Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => sharedCooldowns.until(keyOf(name, credential), now))),
+          : Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => sharedCooldowns.get(keyOf(name, credential), now))),
     credentialLimited: (name, credential, cooldown) =>
       Effect.zipRight(
         localHealth.credentialLimited(name, credential, cooldown),
         Effect.sync(() => pending.cooldown({ key: keyOf(name, credential), kind: "set", cooldown }))
       ),
     credentialServed: (name, credential) =>
-      Effect.flatMap(health.credentialUntil(name, credential), (until) =>
-        until === undefined
+      Effect.flatMap(health.credentialCooldown(name, credential), (cooldown) =>
+        cooldown === undefined
           ? Effect.void
           : Effect.zipRight(
             localHealth.credentialServed(name, credential),
@@ -247,6 +247,16 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
               pending.cooldown({ key, kind: "clear", at })
             })
           )),
+    credentialForgotten: (name, credential) =>
+      Effect.zipRight(
+        localHealth.credentialForgotten(name, credential),
+        Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (at) => {
+          const key = keyOf(name, credential)
+          sharedCooldowns.clear(key)
+          pending.cooldown({ key, kind: "clear", at })
+          return flush
+        })
+      ),
     learnedFor: localHealth.learnedFor,
     learn: (event) => Effect.zipRight(localHealth.learn(event), Effect.sync(() => pending.learn(event)))
   }
@@ -257,21 +267,23 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         localUsage.record(e),
         Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
           const hour = UsageBuckets.hourOf(now)
-          const one = (key: string, counters: Partial<Record<"requests" | "failovers" | "errors", number>>) =>
+          const one = (key: string, counters: Partial<Record<"requests" | "failovers" | "errors" | "inputTokens" | "outputTokens", number>>) =>
             pending.addUsage({ hour, key, counters: { requests: 0, failovers: 0, errors: 0, inputTokens: 0, outputTokens: 0, ...counters } })
           for (const name of e.failed) one(`provider:${name}`, { requests: 1, errors: 1, failovers: 1 })
           if (e.answered !== undefined) one(`provider:${e.answered}`, { requests: 1, errors: e.error ? 1 : 0 })
           if (e.token !== undefined) one(`token:${e.token}`, { requests: 1, failovers: e.failed.length, errors: e.error ? 1 : 0 })
+          for (const d of keyDeltas(e.keys)) one(d.key, d.counters)
         })
       ),
-    tokens: (provider, token, input, output) =>
+    tokens: (provider, token, input, output, key) =>
       Effect.zipRight(
-        localUsage.tokens(provider, token, input, output),
+        localUsage.tokens(provider, token, input, output, key),
         Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => {
           const hour = UsageBuckets.hourOf(now)
           const counters = { requests: 0, failovers: 0, errors: 0, inputTokens: input, outputTokens: output }
           pending.addUsage({ hour, key: `provider:${provider}`, counters })
           if (token !== undefined) pending.addUsage({ hour, key: `token:${token}`, counters })
+          if (key !== undefined) pending.addUsage({ hour, key: keySeries(provider, key), counters })
         })
       ),
     view: Effect.map(localUsage.view, (v) => ({ ...v, scope: "isolate" as const })),

@@ -495,6 +495,122 @@ describe("the admin page in Chromium", () => {
     await visible(page.getByRole("heading", { name: "Providers", exact: true }))
   })
 
+  it("shows a key pool masked, adds, edits and removes keys, keeps them when the provider is saved, and shows cooling and set-aside keys", async () => {
+    const secrets = ["sk-pool-secret-alpha-0000001a", "sk-pool-secret-bravo-0000002b", "sk-pool-secret-charlie-000003c"]
+    const fourth = "sk-pool-secret-delta-0000004d"
+    const all = [...secrets, fourth]
+    /** The key as the admin API and the page show it, and as the request log names it (ASCII). */
+    const masked = (key: string) => `sk-\u2026${key.slice(-4)}`
+    const logged = (key: string) => `sk-...${key.slice(-4)}`
+    const storedKeys = async () => (await admin("GET", "/providers/pool/keys")).keys as Array<{ id: string; key: string; weight?: number; note?: string }>
+    const leaksNone = async () => {
+      const html = await page.content()
+      for (const key of all) expect(html).not.toContain(key)
+    }
+    const others = await storedNames()
+    await admin("POST", "/providers", {
+      name: "pool", format: "anthropic", baseUrl: `${fakeUrl}/s/pool`, retries: 0, keys: secrets.map((key, i) => ({ key, note: `team ${i + 1}` }))
+    })
+    await page.reload()
+    const card = page.locator("#provider-list > li[data-name=pool]")
+    const lines = card.getByRole("list", { name: "Keys of pool" }).getByRole("listitem")
+    await poll(() => lines.count()).toBe(3)
+    expect(await textOf(card.locator("dl.meta"))()).toContain("a pool of 3 keys")
+    expect(await lines.locator("code").allTextContents()).toEqual(secrets.map(masked))
+    expect(await lines.allTextContents()).toEqual(secrets.map(() => expect.stringMatching(/available.*no requests in 24 h/)))
+    expect(await each((n) => card.getByLabel(`Note of key ${n} of pool`, { exact: true }).inputValue(), ["1", "2", "3"])).toEqual(["team 1", "team 2", "team 3"])
+    // A pool's keys are the proxy's own: the provider's test asks for no key of the caller's.
+    expect(await card.locator(".test-key").count()).toBe(0)
+    await leaksNone()
+
+    // Add a key through the card's form: the pool then holds four, the new one masked.
+    const add = card.getByRole("form", { name: "Add a key to pool" })
+    await add.getByLabel("Key", { exact: true }).fill(fourth)
+    await add.getByLabel("Weight").fill("2")
+    await add.getByLabel("Note").fill("fourth")
+    await add.getByRole("button", { name: "Add key" }).click()
+    await poll(async () => (await storedKeys()).length).toBe(4)
+    expect((await storedKeys())[3]).toMatchObject({ key: masked(fourth), weight: 2, note: "fourth" })
+    await poll(() => lines.count()).toBe(4)
+    expect(await add.getByLabel("Key", { exact: true }).inputValue()).toBe("")
+    const ids = (await storedKeys()).map((k) => k.id)
+
+    // A note edited inline: the masked key sent back keeps the stored one (its id, a hash of it, stays).
+    await card.getByLabel("Note of key 1 of pool", { exact: true }).fill("team one")
+    await card.getByRole("button", { name: "Save weight and note of key 1 of pool" }).click()
+    await poll(async () => (await storedKeys())[0]?.note).toBe("team one")
+    // (the page has read the new version: an edit opened before would be made from the old one)
+    await poll(textOf(page.locator("#toast"))).toContain("Key 1 of pool saved")
+    expect((await storedKeys()).map((k) => k.id)).toEqual(ids)
+
+    // The provider's form says where the keys are, and saving it keeps them.
+    await card.getByRole("button", { name: "Edit pool" }).click()
+    const form = page.getByRole("form", { name: "Edit pool" })
+    await poll(textOf(form)).toContain("A pool of 4 keys")
+    expect(await form.getByLabel("API key", { exact: true }).count()).toBe(0)
+    await form.getByLabel("Wait for a stream to start (ms)").fill("30000")
+    await form.getByRole("button", { name: "Save pool" }).click()
+    await poll(async () => (await admin("GET", "/providers")).providers.find((p: { name: string }) => p.name === "pool").timeoutMs).toBe(30000)
+    expect((await storedKeys()).map((k) => k.id)).toEqual(ids)
+    expect((await storedKeys()).map((k) => k.note)).toEqual(["team one", "team 2", "team 3", "fourth"])
+
+    // One request: the first key's quota is spent (429, rejected until a reset time), the second is
+    // refused (401), the third answers.
+    const reset = Math.floor(Date.now() / 1000) + 3600
+    const error = (type: string) => ({ type: "error", error: { type, message: `fake ${type}` } })
+    expect((await fetch(`${fakeUrl}/__scenario/pool`, { method: "POST", body: JSON.stringify({ steps: [
+      { status: 429, headers: { "anthropic-ratelimit-unified-status": "rejected", "anthropic-ratelimit-unified-reset": String(reset) }, json: error("rate_limit_error") },
+      { status: 401, json: error("authentication_error") },
+      { json: { id: "msg_pool", type: "message", role: "assistant", model: "m", content: [{ type: "text", text: "pooled" }], stop_reason: "end_turn", stop_sequence: null,
+        usage: { input_tokens: 7, output_tokens: 3 } } }
+    ] }) })).status).toBe(204)
+    const r = await fetch(`${workerUrl}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "sk-ant-any", "x-failover-token": createdToken, "x-failover-skip": others.join(",") },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
+    })
+    expect(r.status).toBe(200)
+    expect(r.headers.get("x-failover-provider")).toBe("pool")
+    await r.text()
+    const called = ((await (await fetch(`${fakeUrl}/__calls/pool`)).json()) as Array<{ headers: Record<string, string> }>).map((c) => c.headers["x-api-key"] ?? "")
+    expect(called).toHaveLength(3)
+    const [limited, refused, served] = called as [string, string, string]
+    const healthOf = async (key: string) =>
+      (await admin("GET", "/health")).providers.find((p: { name: string }) => p.name === "pool").keys.find((k: { key: string }) => k.key === masked(key))
+    const stateOf = async (key: string) => (await healthOf(key)).state
+    await poll(() => each(stateOf, [limited, refused, served])).toEqual(["cooling", "set-aside", "available"])
+    await poll(async () => (await healthOf(served)).last24h).toMatchObject({ requests: 1, errors: 0 })
+    await page.reload()
+    await poll(textOf(lines.filter({ hasText: masked(limited) }))).toMatch(/cooling until .+ \(429\)/)
+    await poll(textOf(lines.filter({ hasText: masked(refused) }))).toMatch(/set aside: 401 since /)
+    await poll(textOf(lines.filter({ hasText: masked(served) }))).toMatch(/available.*1 request, 0 errors, \d+ in \/ \d+ out tokens in 24 h/)
+    await card.scrollIntoViewIfNeeded()
+    await card.screenshot({ path: join(SHOTS, "18-key-pool.png") })
+
+    // A reset puts the refused key back; only keys that are not available offer one.
+    const n = all.indexOf(refused) + 1
+    expect(await card.getByRole("button", { name: `Reset key ${all.indexOf(served) + 1} of pool` }).count()).toBe(0)
+    await card.getByRole("button", { name: `Reset key ${n} of pool` }).click()
+    await poll(() => stateOf(refused)).toBe("available")
+    await poll(textOf(lines.filter({ hasText: masked(refused) }))).toContain("available")
+
+    // The request log names each key the request called, beside its provider.
+    await page.locator("#requests").scrollIntoViewIfNeeded()
+    await page.locator("#log-refresh").click()
+    const row = page.locator("#log-table tbody tr").filter({ hasText: "pool (" }).first()
+    await poll(textOf(row)).toContain(`pool (${logged(served)}) 200`)
+    expect(await textOf(row)()).toContain(`pool (${logged(limited)}) 429`)
+
+    // Remove the added key: the pool holds three again.
+    await card.getByRole("button", { name: "Remove key 4 of pool" }).click()
+    await poll(async () => (await storedKeys()).map((k) => k.key)).toEqual(secrets.map(masked))
+    await poll(() => lines.count()).toBe(3)
+    await leaksNone()
+    await admin("DELETE", "/providers/pool")
+    await page.reload()
+    await visible(page.getByRole("heading", { name: "Providers", exact: true }))
+  })
+
   it("is readable at phone width, and the admin token never went into a URL", async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await page.reload()

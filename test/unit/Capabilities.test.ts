@@ -4,7 +4,8 @@ import { capabilitiesOf, clampOutput, fitBudget, globToRegExp } from "../../src/
 import { CATALOGUE } from "../../src/Capabilities/Catalogue.js"
 import { needsOf, unmet } from "../../src/Capabilities/Eligibility.js"
 import { LearnedMap, MAX_FACTS, refusedIn } from "../../src/Capabilities/Learned.js"
-import { type Format, validate } from "../../src/Config/Document.js"
+import type { Format } from "../../src/Config/Document.js"
+import { validate } from "../../src/Config/Validation.js"
 import type { MessagesRequest } from "../../src/formats/anthropic/Messages.js"
 import { foldSystemMessages, withoutBetas, withoutParams } from "../../src/formats/anthropic/Shape.js"
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { isAnthropicRun, validate } from "../../src/Config/Document.js"
+import { isAnthropicRun } from "../../src/Config/Document.js"
+import { validate } from "../../src/Config/Validation.js"
 import { mask, maskDocument, unmaskDocument } from "../../src/Config/Masking.js"
 import { compileModels } from "../../src/Config/Models.js"
 
@@ -75,6 +76,37 @@ describe("masking", () => {
     const { document, problems } = unmaskDocument(masked, stored)
     expect(problems).toEqual([])
     expect(document).toEqual(stored)
+  })
+})
+
+describe("masking a key pool", () => {
+  const stored = {
+    providers: [{
+      name: "team",
+      format: "bedrock" as const,
+      region: "us-east-1",
+      keys: [
+        { key: "bedrock-api-key-aaaa0001", note: "a" },
+        { key: "bedrock-api-key-bbbb0002", weight: 2 },
+        { aws: { accessKeyId: "AKIAFAKEFAKEFAKE0003", secretAccessKey: "aws-secret-cccc0003" } }
+      ]
+    }]
+  }
+
+  it("masks each key and AWS secret; a masked pool sent back (even reordered) keeps the stored secrets", () => {
+    const masked = maskDocument(stored)
+    const text = JSON.stringify(masked)
+    for (const secret of ["bedrock-api-key-aaaa0001", "bedrock-api-key-bbbb0002", "aws-secret-cccc0003"]) expect(text).not.toContain(secret)
+    expect(masked.providers[0]!.keys!.map((k) => k.key ?? k.aws!.secretAccessKey)).toEqual(["bed…0001", "bed…0002", "aws…0003"])
+    const reordered = { providers: [{ ...masked.providers[0]!, keys: [masked.providers[0]!.keys![1]!, masked.providers[0]!.keys![0]!, masked.providers[0]!.keys![2]!] }] }
+    const { document, problems } = unmaskDocument(reordered, stored)
+    expect(problems).toEqual([])
+    expect((document as typeof stored).providers[0]!.keys.map((k) => k.key ?? k.aws!.secretAccessKey)).toEqual(["bedrock-api-key-bbbb0002", "bedrock-api-key-aaaa0001", "aws-secret-cccc0003"])
+  })
+
+  it("a masked key that matches no stored key of the provider is a problem at its path", () => {
+    const { problems } = unmaskDocument({ providers: [{ ...stored.providers[0]!, keys: [{ key: "bed…9999" }] }] }, stored)
+    expect(problems.map((p) => p.path)).toEqual([["providers", 0, "keys", 0, "key"]])
   })
 })
 

@@ -38,6 +38,14 @@ describe("configuration sources", () => {
     ])
   })
 
+  it("resolves env: references in a key pool, key by key", () => {
+    const doc = { providers: [{ name: "team", format: "anthropic", baseUrl: "https://api.anthropic.com", keys: [{ key: "env:KEY_ONE" }, { key: "env:KEY_TWO", weight: 2 }] }] }
+    const { issues, value } = resolveRefs(doc, { KEY_ONE: "sk-one", KEY_TWO: "sk-two" })
+    expect(issues).toEqual([])
+    expect(value).toMatchObject({ providers: [{ keys: [{ key: "sk-one" }, { key: "sk-two", weight: 2 }] }] })
+    expect(resolveRefs(doc, { KEY_ONE: "sk-one" }).issues.map((i) => i.path.join("."))).toEqual(["providers.0.keys.1.key"])
+  })
+
   it("validates FAILOVER_CONFIG like the admin API and reports the first problem with its path, never a secret", () => {
     expect(managedDocument({}, false)).toBeUndefined()
     expect(Either.isRight(managedDocument({ FAILOVER_CONFIG: doc("env:B_KEY"), B_KEY: "sk-b", EXTRA: "1" }, false)!)).toBe(true)

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { validate } from "../../src/Config/Document.js"
+import { validate } from "../../src/Config/Validation.js"
 import { isPrivateHost } from "../../src/Config/PrivateHosts.js"
 import * as DirectRoute from "../../src/DirectRoute.js"
 

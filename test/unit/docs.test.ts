@@ -19,9 +19,9 @@ import {
   ProviderConfig,
   ServiceAccount,
   Settings,
-  StreamSettings,
-  validate
+  StreamSettings
 } from "../../src/Config/Document.js"
+import { validate } from "../../src/Config/Validation.js"
 import { SECTION_DOCS } from "../../web/admin/DocsLinks.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))

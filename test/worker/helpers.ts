@@ -28,11 +28,12 @@ export interface RecordedCall {
 
 let counter = 0
 
-/** A scripted upstream on the fake server; its baseUrl goes into a provider. */
-export const scenario = async (steps: Array<Step>) => {
+/** A scripted upstream on the fake server; its baseUrl goes into a provider. A request carrying a key
+ * of `byKey` (x-api-key or bearer) answers from that key's own steps. */
+export const scenario = async (steps: Array<Step>, byKey: Record<string, Array<Step>> = {}) => {
   const id = `sc${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
   const fake = inject("fakeUrl")
-  const r = await fetch(`${fake}/__scenario/${id}`, { method: "POST", body: JSON.stringify({ steps }) })
+  const r = await fetch(`${fake}/__scenario/${id}`, { method: "POST", body: JSON.stringify({ steps, byKey }) })
   if (r.status !== 204) throw new Error(`scenario setup failed: ${r.status}`)
   return {
     baseUrl: `${fake}/s/${id}`,

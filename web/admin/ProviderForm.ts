@@ -64,9 +64,29 @@ const mapEditor = (title: string, path: string, map: StringMap | undefined, plac
 
 type Draft = Record<string, unknown>
 
+const isPooled = (v: Partial<Provider>) => (v.keys?.length ?? 0) > 0
+
+/**
+ * The API key field, or for a pooled provider a word that its keys are in the Keys list: the form
+ * leaves them as they were read (masked), which the API takes as "keep the stored keys".
+ */
+const credentialField = (v: Partial<Provider>, apiKey: HTMLInputElement, isNew: boolean) => {
+  const formats = "anthropic openai openai-responses gemini bedrock claude-platform-aws"
+  if (isPooled(v)) {
+    const n = v.keys?.length ?? 0
+    return only(h("div", { class: "field" }, h("span", { class: "label", text: "API keys" }),
+      h("p", { class: "hint pool-note", text: `A pool of ${n} ${n === 1 ? "key" : "keys"}: add, reweight or remove them in this provider's Keys list. Saving here keeps them.` })),
+    formats)
+  }
+  return only(field("API key", apiKey, "apiKey", isNew ? "Bedrock, Claude Platform on AWS: an API key instead of the AWS key pair." : "Leave the masked value to keep the stored key."),
+    formats)
+}
+
 /** Bedrock and Vertex: region, project, the AWS key pair, the service-account JSON (pasted or a file). */
 const cloudFields = (v: Partial<Provider>) => {
   const aws = v.aws
+  // A pool holds its AWS pairs key by key (the Keys list); a provider-wide pair would conflict with it.
+  const pooled = isPooled(v)
   const inputs = {
     region: h("input", { value: v.region ?? "", placeholder: "us-east-1, us-east5, global", autocomplete: "off" }),
     project: h("input", { value: v.project ?? "", placeholder: "my-gcp-project", autocomplete: "off" }),
@@ -93,9 +113,11 @@ const cloudFields = (v: Partial<Provider>) => {
       only(field("Inference profile (InvokeModel)", profile, "inferenceProfile"), "bedrock"),
       only(field("Workspace id", inputs.workspaceId, "workspaceId", "Sent as anthropic-workspace-id."), "claude-platform-aws"),
       only(field("Project (vertex)", inputs.project, "project"), "vertex"),
-      only(field("AWS access key id", inputs.accessKeyId, "aws.accessKeyId"), "bedrock claude-platform-aws"),
-      only(field("AWS secret access key", inputs.secretAccessKey, "aws.secretAccessKey"), "bedrock claude-platform-aws"),
-      only(field("AWS session token", inputs.sessionToken, "aws.sessionToken"), "bedrock claude-platform-aws")),
+      pooled ? null : [
+        only(field("AWS access key id", inputs.accessKeyId, "aws.accessKeyId"), "bedrock claude-platform-aws"),
+        only(field("AWS secret access key", inputs.secretAccessKey, "aws.secretAccessKey"), "bedrock claude-platform-aws"),
+        only(field("AWS session token", inputs.sessionToken, "aws.sessionToken"), "bedrock claude-platform-aws")
+      ]),
     only(field("Service account key JSON (vertex)", inputs.serviceAccount, "serviceAccount", "Leave the masked private_key to keep the stored key."), "vertex"),
     only(field("Service account key file (vertex)", upload, "serviceAccountFile", "Fills the JSON above from the file Google gave you."), "vertex")),
   "bedrock vertex claude-platform-aws")
@@ -195,8 +217,7 @@ export const providerForm = (p: Provider | null, close: () => void) => {
     : null
   const form = h("form", { class: "editor", novalidate: true, "aria-label": isNew ? "New provider" : `Edit ${v.name}` }, picker,
     h("div", { class: "grid" }, field("Name", name, "name"), field("Format", format, "format"), field("Base URL", baseUrl, "baseUrl"),
-      only(field("API key", apiKey, "apiKey", isNew ? "Bedrock, Claude Platform on AWS: an API key instead of the AWS key pair." : "Leave the masked value to keep the stored key."),
-        "anthropic openai openai-responses gemini bedrock claude-platform-aws")),
+      credentialField(v, apiKey, isNew)),
     h("div", { class: "grid" }, numbers.map(([k, control]) => field(NUMBERS[k][0], control, k)),
       only(field("Token field (openai)", tokenField, "tokenField"), "openai")),
     h("div", { class: "row" }, field("Enabled", enabled, "enabled"), only(field("Echo reasoning (openai)", echo, "reasoning"), "openai"),
@@ -211,7 +232,7 @@ export const providerForm = (p: Provider | null, close: () => void) => {
   format.addEventListener("change", formatChanged)
   formatChanged()
 
-  /** What the form says, on top of what the provider had (fields the form does not show stay). */
+  /** What the form says, on top of what the provider had (fields the form does not show stay, a pool's `keys` too). */
   const draft = (): Draft => {
     const out: Draft = { ...v, name: name.value.trim(), format: format.value, baseUrl: baseUrl.value.trim(), enabled: enabled.checked }
     if (!out.baseUrl) delete out.baseUrl

@@ -1,9 +1,10 @@
 /**
  * Provider cards in chain order: reorder by drag or buttons, the enable toggle, the edit form, the
- * test button, and health badges with resets.
+ * test button, health badges with resets, and a pooled provider's keys (PoolKeys.ts).
  */
 import { api, errorMessage } from "./AdminClient.js"
 import { $, append, field, h, nextId, toast } from "./Dom.js"
+import { poolSection } from "./PoolKeys.js"
 import { providerForm } from "./ProviderForm.js"
 import { loaded, onRender, type Provider, type ProviderHealth, refresh, state } from "./State.js"
 import type { ProviderTestResult } from "../../src/Admin/Api.js"
@@ -22,7 +23,7 @@ export const wireProviders = () => {
 }
 
 const healthOf = (name: string) => loaded().health.providers.find((x) => x.name === name)
-const usesCallerKey = (p: Provider) => p.format === "anthropic" && !p.apiKey
+const usesCallerKey = (p: Provider) => p.format === "anthropic" && !p.apiKey && !p.keys?.length
 const time = (ms: number) => new Date(ms).toLocaleTimeString()
 const names = () => loaded().doc.providers.map((p) => p.name)
 
@@ -70,6 +71,7 @@ const move = (from: number, to: number) => {
 }
 
 const credentialText = (p: Provider) => {
+  if (p.keys?.length) return `a pool of ${p.keys.length} ${p.keys.length === 1 ? "key" : "keys"} (below)`
   if (p.aws) return `AWS access key ${p.aws.accessKeyId}${p.aws.sessionToken ? " with a session token" : ""}`
   if (p.serviceAccount) return `service account ${p.serviceAccount.client_email}`
   return p.apiKey ? `stored key ${p.apiKey}` : "the caller's own (x-api-key / authorization)"
@@ -146,7 +148,7 @@ const providerCard = (p: Provider, i: number, n: number) => {
     h("button", { type: "button", class: "danger", text: "Delete", "aria-label": `Delete ${p.name}`, onclick: () => {
       if (confirm(`Delete provider ${p.name}?`)) void act(api((c) => c.providers.deleteProvider(path)), `${p.name} deleted`)
     } }))
-  append(li, [head, meta, actions, testBox(p), state.editing === p.name ? providerForm(p, close) : null])
+  append(li, [head, meta, poolSection(p, hl), actions, testBox(p), state.editing === p.name ? providerForm(p, close) : null])
   return li
 }
 

@@ -10,7 +10,8 @@ type Attempt = Log["entries"][number]["attempts"][number]
 
 const attemptsText = (attempts: ReadonlyArray<Attempt>) =>
   attempts.map((a) => {
-    let s = `${a.provider} ${a.outcome}${a.tries > 1 ? ` \u00d7${a.tries}` : ""}`
+    // A pooled provider's attempt names the key it called (masked).
+    let s = `${a.provider}${a.key ? ` (${a.key})` : ""} ${a.outcome}${a.tries > 1 ? ` \u00d7${a.tries}` : ""}`
     if (a.cooldownUntil) s += ` (cooling down until ${new Date(a.cooldownUntil).toLocaleString()})`
     if (a.message) s += `: ${a.message}`
     return s
