@@ -169,6 +169,22 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
   /** a send is already scheduled for the end of the current window */
   let deferred = false
 
+  /**
+   * A new isolate asks the shared state once before its first cooldown lookup: a key or credential
+   * another isolate found limited is then skipped here from the first request (not called once more
+   * by every new isolate). At most a second's wait, once per isolate; unreachable, it goes on alone.
+   */
+  let primed: Promise<void> | undefined
+  let hasHeard = false
+  const heard: Effect.Effect<void> = Effect.suspend(() => {
+    if (hasHeard) return Effect.void
+    primed ??= (inFlight ?? send()).finally(() => {
+      hasHeard = true
+    })
+    const waiting = primed
+    return Effect.promise(() => waiting).pipe(Effect.timeout("1 second"), Effect.ignore)
+  })
+
   const health: Health["Type"] = {
     scope: "deployment",
     admit: (name) =>
@@ -226,7 +242,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         )
       ),
     credentialCooldown: (name, credential) =>
-      Effect.flatMap(localHealth.credentialCooldown(name, credential), (local) =>
+      Effect.flatMap(Effect.zipRight(heard, localHealth.credentialCooldown(name, credential)), (local) =>
         local !== undefined || sharedCooldowns.size === 0
           ? Effect.succeed(local)
           : Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => sharedCooldowns.get(keyOf(name, credential), now))),
