@@ -136,20 +136,30 @@ describe("key pools", () => {
     expect(await backup.calls()).toHaveLength(5)
   })
 
-  it("honours a key's cooldown another isolate reported (the Worker's Durable Object)", async () => {
+  it("honours a key's cooldown and set-aside another isolate reported (the Worker's Durable Object)", async () => {
     const namespace = (env as { SHARED?: DurableObjectNamespace }).SHARED
     if (namespace === undefined) return // Node: one process, its memory is the whole deployment's state
     const { keysCalled } = await teamOf({})
     const stub = namespace.get(namespace.idFromName("deployment")) as unknown as DurableObjectStub<SharedState>
     const now = Date.now()
-    const id = await keyIdOf({ key: KEYS[2]! })
-    await stub.report({ health: [], usage: [], cooldowns: [{ key: keyOf("team", id), kind: "set", cooldown: { until: now + 600_000, status: 429, at: now } }] }, now)
+    const cooling = await keyIdOf({ key: KEYS[2]! })
+    const revoked = await keyIdOf({ key: KEYS[0]! })
+    await stub.report({
+      health: [],
+      usage: [],
+      cooldowns: [
+        { key: keyOf("team", cooling), kind: "set", cooldown: { until: now + 600_000, status: 429, at: now } },
+        { key: keyOf("team", revoked), kind: "set", cooldown: { until: now + 30 * 86_400_000, status: 401, at: now } }
+      ]
+    }, now)
     // This isolate hears of it with its next report.
     await post("/v1/messages", messagesBody(), { ...withToken, "x-failover-skip": "team" })
     await new Promise((r) => setTimeout(r, 200))
     for (let i = 0; i < 10; i++) await post("/v1/messages", messagesBody(), session(i))
-    expect(await keysCalled()).not.toContain(KEYS[2])
-    expect((await teamHealth()).keys!.find((k) => k.id === id)!.state).toBe("cooling")
+    expect(new Set(await keysCalled())).toEqual(new Set([KEYS[1]]))
+    const keys = (await teamHealth()).keys!
+    expect(keys.find((k) => k.id === cooling)!.state).toBe("cooling")
+    expect(keys.find((k) => k.id === revoked)).toMatchObject({ state: "set-aside", status: 401 })
   })
 })
 
