@@ -2,7 +2,8 @@
  * Admission: whether the chain calls a provider for this request, decided in one place before any
  * call. Three kinds of "no", in order: the request needs what the provider cannot do (eligibility,
  * from its capabilities: skipped with the unmet need); the caller's own credential is cooling down
- * there after a 429, or every key of the provider's pool is; the provider's circuit breaker is open. `Chain.run` walks the providers and asks.
+ * there after a 429, or every key of the provider's pool is; the provider's circuit breaker is open.
+ * `Chain.run` walks the providers and asks.
  */
 import { Data, Effect, Either } from "effect"
 import type { SkipReason } from "./AttemptTrail.js"

@@ -258,7 +258,9 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
     const keys = r.trail.keyUses()
     yield* usage.record({ token: p.tokenLabel, failed: r.failedOver, answered: r.provider, error: r.reply.status >= 400, keys })
     // Token counts are known only when the answer has been read to its end, after this returns.
-    const answeringKey = keys.length === 0 ? undefined : keys[keys.length - 1]!.id
+    // The answering provider's key, when it is a pool (a pool earlier in the chain may have failed).
+    const last = keys[keys.length - 1]
+    const answeringKey = last !== undefined && last.provider === r.provider && last.ok ? last.id : undefined
     r.reply.usage?.then((u) => {
       if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output, answeringKey))
     })

@@ -24,12 +24,12 @@ const limitUntil = (resetAt: number): Step => ({
   json: { type: "error", error: { type: "rate_limit_error", message: "usage limit reached" } }
 })
 
-const teamOf = async (byKey: Record<string, Array<Step>>, settings: Record<string, unknown> = {}) => {
+const teamOf = async (byKey: Record<string, Array<Step>>, settings: Record<string, unknown> = {}, name = "team") => {
   const team = await scenario([{ json: anthropicMessage("team") }], byKey)
   const backup = await scenario([{ json: anthropicMessage("backup") }])
   await putConfig({
     providers: [
-      { name: "team", format: "anthropic", baseUrl: team.baseUrl, keys: KEYS.map((key, i) => ({ key, note: `dev ${i + 1}` })), retries: 0 },
+      { name, format: "anthropic", baseUrl: team.baseUrl, keys: KEYS.map((key, i) => ({ key, note: `dev ${i + 1}` })), retries: 0 },
       { name: "backup", format: "anthropic", baseUrl: backup.baseUrl, apiKey: "sk-backup-secret-0001", retries: 0 }
     ],
     accessTokens: [{ token: TOKEN }],
@@ -50,6 +50,10 @@ interface KeyHealth {
 }
 const teamHealth = async () =>
   ((await (await admin("/health")).json()) as { providers: Array<{ name: string; state: string; keys?: Array<KeyHealth> }> }).providers.find((p) => p.name === "team")!
+
+/** The last 24 hours' totals per series (`provider:<name>`, `key:<provider>/<key id>`, ...). */
+const usage = async () =>
+  ((await (await admin("/usage")).json()) as { hourly: { totals: Record<string, { inputTokens: number }> } }).hourly.totals
 
 const until = async <T>(read: () => Promise<T>, ok: (t: T) => boolean): Promise<T> => {
   for (let i = 0; i < 60; i++) {
@@ -123,17 +127,28 @@ describe("key pools", () => {
 
   it("a conversation that had to leave the pool stays on the fallback while the keys cool down", async () => {
     const resetAt = Math.ceil(Date.now() / 1000) * 1000 + 600_000
-    const { keysCalled, backup } = await teamOf(Object.fromEntries(KEYS.map((k) => [k, [limitUntil(resetAt)]])))
+    // A pool of its own name: its keys' counters start at zero.
+    const { keysCalled, backup } = await teamOf(Object.fromEntries(KEYS.map((k) => [k, [limitUntil(resetAt)]])), {}, "pool-b")
+    const before = await usage()
     const first = await post("/v1/messages", messagesBody(), session(1))
     expect(first.headers.get("x-failover-provider")).toBe("backup")
     expect(await keysCalled()).toHaveLength(3)
     for (let i = 0; i < 4; i++) {
       const later = await post("/v1/messages", messagesBody(), session(1))
       expect(later.headers.get("x-failover-provider")).toBe("backup")
-      expect(later.headers.get("x-failover-attempts")).toBe(`team=skipped(cooldown) cooldown-until=${iso(resetAt)}, backup=200`)
+      expect(later.headers.get("x-failover-attempts")).toBe(`pool-b=skipped(cooldown) cooldown-until=${iso(resetAt)}, backup=200`)
     }
     expect(await keysCalled()).toHaveLength(3)
     expect(await backup.calls()).toHaveLength(5)
+    // The fallback's tokens are the fallback's: none is counted for a key that failed. (On the Worker an
+    // answer's tokens reach the shared state with the next report, so the last one may still be on its way.)
+    const grown = (u: Record<string, { inputTokens: number }>) => (u["provider:backup"]?.inputTokens ?? 0) - (before["provider:backup"]?.inputTokens ?? 0)
+    const totals = await until(usage, (u) => grown(u) >= 20)
+    expect(grown(totals)).toBeGreaterThanOrEqual(20)
+    const pooled = Object.entries(totals).filter(([series]) => series.startsWith("key:pool-b/"))
+    expect(pooled.length).toBe(3)
+    expect(pooled.filter(([, c]) => c.inputTokens > 0)).toEqual([])
+    expect(Object.keys(totals).filter((series) => series.startsWith("key:backup/"))).toEqual([])
   })
 
   it("honours a key's cooldown and set-aside another isolate reported (the Worker's Durable Object)", async () => {
