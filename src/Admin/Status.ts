@@ -1,7 +1,7 @@
 /**
- * Read-mostly admin endpoints: provider health (with a reset; a pool's keys one by one), the Claude Code settings for this
- * deployment, and usage counters. Health and the hourly usage are shared by the deployment when the
- * SHARED Durable Object is bound; the running totals are this isolate's.
+ * Read-mostly admin endpoints: provider health (with a reset; a pool's keys one by one), the Claude
+ * Code settings for this deployment, and usage counters. Health and the hourly usage are shared by
+ * the deployment when the SHARED Durable Object is bound; the running totals are this isolate's.
  */
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Option } from "effect"
