@@ -20,10 +20,12 @@ interface Step {
   readonly key?: KeyMark | undefined
 }
 
-/** A pooled key as the trail names it: its id (for counters) and its masked label (ASCII). */
+/** A pooled key as the trail names it: its id (for counters) and its masked label (ASCII); set aside
+ * when it answered 401/403 (until an operator resets it). */
 export interface KeyMark {
   readonly id: string
   readonly label: string
+  readonly setAside?: boolean | undefined
 }
 
 /** A pooled key's use in one request: for its counters. */
@@ -107,7 +109,8 @@ export class AttemptTrail {
       tries: s.tries,
       ...(s.until === undefined ? {} : { cooldownUntil: s.until }),
       ...(s.message === undefined ? {} : { message: s.message }),
-      ...(s.key === undefined ? {} : { key: s.key.label })
+      ...(s.key === undefined ? {} : { key: s.key.label }),
+      ...(s.key?.setAside === true ? { setAside: true } : {})
     }))
   }
 
@@ -116,7 +119,7 @@ export class AttemptTrail {
     const keyed = new Map<string, number>()
     for (const s of this.steps) if (s.key !== undefined) keyed.set(s.provider, (keyed.get(s.provider) ?? 0) + 1)
     return this.steps.map((s) =>
-      `${s.provider}${s.key !== undefined && keyed.get(s.provider)! > 1 ? `(${s.key.label})` : ""}=${s.outcome}${s.message === undefined ? "" : ` "${s.message}"`}${s.tries > 1 ? ` tries=${s.tries}` : ""}${s.until === undefined ? "" : ` cooldown-until=${new Date(s.until).toISOString().replace(/\.\d{3}Z$/, "Z")}`}`
+      `${s.provider}${s.key !== undefined && keyed.get(s.provider)! > 1 ? `(${s.key.label})` : ""}=${s.outcome}${s.message === undefined ? "" : ` "${s.message}"`}${s.tries > 1 ? ` tries=${s.tries}` : ""}${s.until === undefined ? "" : ` cooldown-until=${new Date(s.until).toISOString().replace(/\.\d{3}Z$/, "Z")}`}${s.key?.setAside === true ? " set-aside" : ""}`
     ).join(", ")
   }
 }

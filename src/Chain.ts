@@ -231,7 +231,12 @@ export const run = (
               key = { id: step.id, label: asciiLabel(step.key.label) }
               tries = 0
             },
-            refused: (step, error, until) => trail.failed(provider.name, error, tries, until, { id: step.id, label: asciiLabel(step.key.label) })
+            refused: (step, error, verdict) =>
+              trail.failed(provider.name, error, tries, verdict.kind === "quota" || verdict.kind === "throttle" ? verdict.cooldown.until : undefined, {
+                id: step.id,
+                label: asciiLabel(step.key.label),
+                setAside: verdict.kind === "refused"
+              })
           })
           return sent.pipe(
             // A fallback's 4xx: this provider cannot serve the request; the next one may.

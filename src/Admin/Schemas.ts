@@ -336,7 +336,8 @@ export const LoggedAttempt = Schema.Struct({
   tries: Schema.Int,
   cooldownUntil: Schema.optional(Schema.Number.annotations({ description: "epoch ms a credential cooldown started here lasts until" })),
   message: Schema.optional(Schema.String.annotations({ description: "what a refusing provider said (a fallback's 4xx), shortened" })),
-  key: Schema.optional(Schema.String.annotations({ description: "the pooled key called, masked (`sk-...c1a9`)" }))
+  key: Schema.optional(Schema.String.annotations({ description: "the pooled key called, masked (`sk-...c1a9`)" })),
+  setAside: Schema.optional(Schema.Boolean.annotations({ description: "that key answered 401/403 and is set aside until an operator resets it" }))
 }).annotations({ identifier: "LoggedAttempt" })
 
 export const LogEntryView = Schema.Struct({

@@ -16,6 +16,8 @@ export interface LoggedAttempt {
   readonly message?: string | undefined
   /** the pooled key called, by its masked id */
   readonly key?: string | undefined
+  /** that key answered 401/403 and is set aside until an operator resets it */
+  readonly setAside?: boolean | undefined
 }
 
 export interface LogEntry {

@@ -12,7 +12,7 @@ import type { ProviderError } from "../Errors.js"
 import type { CredentialCooldown } from "../Health/CredentialCooldowns.js"
 import type { Health } from "../Health/Health.js"
 import type { PooledProvider, UpstreamReply } from "../Provider.js"
-import type { KeyPool, PooledKey } from "./KeyPool.js"
+import type { KeyPool, KeyVerdict, PooledKey } from "./KeyPool.js"
 import { verdictOf } from "./KeyPool.js"
 import { rank } from "./Rendezvous.js"
 
@@ -28,8 +28,8 @@ export interface WalkContext {
   readonly affinity: () => number
   /** one key's call, with the provider's retries for what is not about the key */
   readonly send: (key: PooledKey<PooledProvider>) => Effect.Effect<UpstreamReply, ProviderError>
-  /** a key was refused (429, 401/403), and set aside until then: for the trail */
-  readonly refused: (step: KeyStep, error: ProviderError, until: number | undefined) => void
+  /** a key was refused (429, 401/403), and what that means for it: for the trail */
+  readonly refused: (step: KeyStep, error: ProviderError, verdict: KeyVerdict) => void
   /** the key whose outcome is the provider's (the last one called) */
   readonly using: (step: KeyStep) => void
 }
@@ -84,7 +84,7 @@ export const walk = (pool: KeyPool<PooledProvider>, ctx: WalkContext): Effect.Ef
       const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
       const verdict = verdictOf(error, ctx.settings, now)
       if (verdict.kind !== "request") yield* ctx.health.credentialLimited(pool.provider, step.id, verdict.cooldown)
-      ctx.refused(step, error, verdict.kind === "request" ? undefined : verdict.cooldown.until)
+      ctx.refused(step, error, verdict)
       const last = n === order.length - 1 || (verdict.kind === "request" && silentUsed)
       if (verdict.kind === "request") silentUsed = true
       if (last) return yield* Effect.fail(error)

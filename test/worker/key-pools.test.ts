@@ -5,7 +5,7 @@
  * admin API masks keys on every read and edits them one by one (ETag/If-Match as for the rest).
  */
 import { env, SELF } from "cloudflare:test"
-import { describe, expect, it } from "vitest"
+import { describe, expect, inject, it } from "vitest"
 import { keyOf } from "../../src/Health/CredentialCooldowns.js"
 import { keyIdOf } from "../../src/Pool/KeyPool.js"
 import type { SharedState } from "../../src/Shared/SharedState.js"
@@ -236,5 +236,29 @@ describe("key pools in the admin API", () => {
     expect(issues).toContain("is for bedrock and claude-platform-aws providers only")
     // nothing stored
     expect(((await (await admin("/providers")).json()) as { providers: Array<{ name: string }> }).providers.map((p) => p.name)).toEqual(["solo"])
+  })
+})
+
+describe("a Bedrock pool of AWS key pairs", () => {
+  it("signs each request with its key's own pair; a pair Bedrock does not recognise (403) is set aside and the next pair serves", async () => {
+    const fake = inject("fakeUrl")
+    const recognised = { accessKeyId: "AKIAFAKEFAKEFAKE0001", secretAccessKey: "fake/secret/access/key/0000000000000000" }
+    const unknown = { accessKeyId: "AKIAFAKEFAKEUNKNOWN9", secretAccessKey: "not/known/to/the/fake" }
+    const before = ((await (await fetch(`${fake}/__calls/bedrock`)).json()) as Array<{ headers: Record<string, string> }>).length
+    await putConfig({
+      providers: [{ name: "bedrock-pool", format: "bedrock", region: "us-east-1", baseUrl: `${fake}/bedrock/us-east-1`, keys: [{ aws: unknown }, { aws: recognised }], retries: 0 }],
+      accessTokens: [{ token: TOKEN }]
+    })
+    const answers = []
+    for (let i = 0; i < 8; i++) answers.push(await post("/v1/messages", messagesBody(), session(i)))
+    for (const r of answers) expect(r.status).toBe(200)
+    const signedBy = ((await (await fetch(`${fake}/__calls/bedrock`)).json()) as Array<{ headers: Record<string, string> }>).slice(before)
+      .map((c) => /Credential=(AKIA[A-Z0-9]+)\//.exec(c.headers["authorization"] ?? "")?.[1])
+    expect(signedBy.filter((k) => k === unknown.accessKeyId)).toHaveLength(1)
+    expect(signedBy.filter((k) => k === recognised.accessKeyId)).toHaveLength(8)
+    const refused = answers.find((r) => r.headers.get("x-failover-attempts")!.includes("403"))!
+    expect(refused.headers.get("x-failover-attempts")).toMatch(/^bedrock-pool\(AKI\.\.\.OWN9\)=403 set-aside, bedrock-pool\(AKI\.\.\.0001\)=200$/)
+    const health = ((await (await admin("/health")).json()) as { providers: Array<{ name: string; keys?: Array<KeyHealth> }> }).providers[0]!
+    expect(health.keys!.map((k) => [k.key, k.state])).toEqual([["AKI…OWN9", "set-aside"], ["AKI…0001", "available"]])
   })
 })

@@ -13,6 +13,7 @@ const attemptsText = (attempts: ReadonlyArray<Attempt>) =>
     // A pooled provider's attempt names the key it called (masked).
     let s = `${a.provider}${a.key ? ` (${a.key})` : ""} ${a.outcome}${a.tries > 1 ? ` \u00d7${a.tries}` : ""}`
     if (a.cooldownUntil) s += ` (cooling down until ${new Date(a.cooldownUntil).toLocaleString()})`
+    if (a.setAside) s += " (set aside until reset)"
     if (a.message) s += `: ${a.message}`
     return s
   }).join(" \u2192 ")

@@ -146,7 +146,9 @@ describe("KeyWalk", () => {
         revoked ??= key
         return key === revoked ? new Unauthorized({ provider: "team", status: 401 }) : "ok"
       })
-      yield* run([team.provider], "s")
+      const first = yield* run([team.provider], "s")
+      expect(first.trail.toString()).toMatch(/^team\(sk-\.\.\.\d{4}\)=401 set-aside, team\(sk-\.\.\.\d{4}\)=200$/)
+      expect(first.trail.attempts()[0]).toMatchObject({ outcome: "401", setAside: true })
       yield* TestClock.adjust(Duration.hours(24))
       team.calls.length = 0
       for (let i = 0; i < 20; i++) yield* run([team.provider], `s${i}`)
