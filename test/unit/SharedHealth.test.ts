@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber, TestClock } from "effect"
 import { Cooldown } from "../../src/Config/Document.js"
 import { keyOf } from "../../src/Health/CredentialCooldowns.js"
 import * as SharedHealth from "../../src/Shared/SharedHealth.js"
@@ -65,6 +65,18 @@ describe("a new isolate", () => {
       expect(yield* s.health.credentialCooldown("team", "kid_0123456789ab")).toMatchObject({ until, status: 429 })
       expect(yield* s.health.credentialCooldown("team", "kid_ffffffffffff")).toBeUndefined()
       expect(reports).toBe(1)
+    }))
+
+  it.effect("waits at most a second, once, for a shared state that does not answer", () =>
+    Effect.gen(function*() {
+      const never = () => new Promise<never>(() => {})
+      const s = SharedHealth.make({ ...unreachable, report: never }, Date.now())
+      // The first lookup gives up when the (test) clock passes a second...
+      const first = yield* Effect.fork(s.health.credentialCooldown("team", "kid_0123456789ab"))
+      yield* TestClock.adjust("1 second")
+      expect(yield* Fiber.join(first)).toBeUndefined()
+      // ...and the next one does not wait at all: the clock does not move again.
+      expect(yield* s.health.credentialCooldown("team", "kid_0123456789ab")).toBeUndefined()
     }))
 
   it.live("goes on alone when the shared state cannot be reached (asked once)", () =>
