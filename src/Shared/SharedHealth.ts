@@ -169,33 +169,6 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
   /** a send is already scheduled for the end of the current window */
   let deferred = false
 
-  /**
-   * A new isolate asks the shared state once before its first cooldown lookup: a key or credential
-   * another isolate found limited is then skipped here from the first request (not called once more
-   * by every new isolate). At most a second's wait, once per isolate; unreachable, it goes on alone.
-   * The report is kept alive by the request that sent it (waitUntil), as every report is: a report
-   * cut off with its request would leave `inFlight` pending and stop this isolate's reports.
-   */
-  let primed: Promise<void> | undefined
-  let hasHeard = false
-  const heard: Effect.Effect<void> = Effect.suspend(() => {
-    if (hasHeard) return Effect.void
-    const first = primed === undefined
-    if (first) {
-      primed = (inFlight ?? send()).finally(() => {
-        hasHeard = true
-      })
-    }
-    const waiting = primed!
-    // Whatever came of it (an answer, or a second of silence), later lookups do not wait again.
-    const wait = Effect.promise(() => waiting).pipe(Effect.timeout("1 second"), Effect.ignore, Effect.ensuring(Effect.sync(() => void (hasHeard = true))))
-    if (!first) return wait
-    return Effect.serviceOption(WorkerCtx).pipe(
-      Effect.tap((ctx) => (Option.isSome(ctx) ? Effect.sync(() => ctx.value.waitUntil(waiting)) : Effect.void)),
-      Effect.zipRight(wait)
-    )
-  })
-
   const health: Health["Type"] = {
     scope: "deployment",
     admit: (name) =>
@@ -253,7 +226,7 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         )
       ),
     credentialCooldown: (name, credential) =>
-      Effect.flatMap(Effect.zipRight(heard, localHealth.credentialCooldown(name, credential)), (local) =>
+      Effect.flatMap(localHealth.credentialCooldown(name, credential), (local) =>
         local !== undefined || sharedCooldowns.size === 0
           ? Effect.succeed(local)
           : Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => sharedCooldowns.get(keyOf(name, credential), now))),

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, TestClock } from "effect"
+import { Effect } from "effect"
 import { Cooldown } from "../../src/Config/Document.js"
-import { keyOf } from "../../src/Health/CredentialCooldowns.js"
 import * as SharedHealth from "../../src/Shared/SharedHealth.js"
 import type { Report } from "../../src/Shared/SharedState.js"
 
@@ -49,43 +48,6 @@ describe("shared health when the Durable Object is unreachable", () => {
       yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
       expect(yield* s.health.admit("p")).toBe("skip")
       expect(yield* s.health.openUntil("p")).toBe(openUntil)
-    }))
-})
-
-describe("a new isolate", () => {
-  it.live("hears the shared cooldowns before its first lookup: a key another isolate found limited is skipped from the first request", () =>
-    Effect.gen(function*() {
-      const until = Date.now() + 600_000
-      let reports = 0
-      const stub: SharedHealth.SharedStub = {
-        ...unreachable,
-        report: () => (reports++, Promise.resolve({ breakers: {}, cooldowns: { [keyOf("team", "kid_0123456789ab")]: { until, status: 429, at: Date.now() } } }))
-      }
-      const s = SharedHealth.make(stub, Date.now())
-      expect(yield* s.health.credentialCooldown("team", "kid_0123456789ab")).toMatchObject({ until, status: 429 })
-      expect(yield* s.health.credentialCooldown("team", "kid_ffffffffffff")).toBeUndefined()
-      expect(reports).toBe(1)
-    }))
-
-  it.effect("waits at most a second, once, for a shared state that does not answer", () =>
-    Effect.gen(function*() {
-      const never = () => new Promise<never>(() => {})
-      const s = SharedHealth.make({ ...unreachable, report: never }, Date.now())
-      // The first lookup gives up when the (test) clock passes a second...
-      const first = yield* Effect.fork(s.health.credentialCooldown("team", "kid_0123456789ab"))
-      yield* TestClock.adjust("1 second")
-      expect(yield* Fiber.join(first)).toBeUndefined()
-      // ...and the next one does not wait at all: the clock does not move again.
-      expect(yield* s.health.credentialCooldown("team", "kid_0123456789ab")).toBeUndefined()
-    }))
-
-  it.live("goes on alone when the shared state cannot be reached (asked once)", () =>
-    Effect.gen(function*() {
-      let reports = 0
-      const s = SharedHealth.make({ ...unreachable, report: () => (reports++, Promise.reject(new Error("down"))) }, Date.now())
-      expect(yield* s.health.credentialCooldown("team", "kid_0123456789ab")).toBeUndefined()
-      expect(yield* s.health.credentialCooldown("team", "kid_0123456789ab")).toBeUndefined()
-      expect(reports).toBe(1)
     }))
 })
 
