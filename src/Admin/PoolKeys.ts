@@ -81,38 +81,34 @@ export const KeysLive = HttpApiBuilder.group(AdminApi, "keys", (handlers) =>
         const index = yield* providerIndex(current.document, path.name)
         const at = yield* keyIndex(current.document.providers[index]!, path.ref)
         const key = yield* decodeBody(PoolKeyInput, request, ["providers", index, "keys", at])
-        let before: string | undefined
-        const stored = yield* update(({ document }) =>
-          Effect.gen(function*() {
-            const i = yield* providerIndex(document, path.name)
-            const provider = document.providers[i]!
-            const j = yield* keyIndex(provider, path.ref)
-            before = (yield* idsOf(provider))[j]
-            // The key's position: a masked secret sent back stands for the stored one there.
-            return replaceProvider(document, i, withKeys(provider, (keys) => keys.map((k, n) => (n === j ? key : k))))
-          })
-        )
-        if (before !== undefined) yield* forget(path.name, before)
-        return yield* listOf(stored, path.name)
+        // The key's position: a masked secret sent back stands for the stored one there.
+        return yield* changeKey(path, (keys, j) => keys.map((k, n) => (n === j ? key : k)))
       })
     )
-    .handle(
-      "deleteKey",
-      Effect.fn("Admin.deleteKey")(function*({ path }) {
-        let before: string | undefined
-        const stored = yield* update(({ document }) =>
-          Effect.gen(function*() {
-            const i = yield* providerIndex(document, path.name)
-            const provider = document.providers[i]!
-            const j = yield* keyIndex(provider, path.ref)
-            before = (yield* idsOf(provider))[j]
-            return replaceProvider(document, i, withKeys(provider, (keys) => keys.filter((_, n) => n !== j)))
-          })
-        )
-        if (before !== undefined) yield* forget(path.name, before)
-        return yield* listOf(stored, path.name)
+    .handle("deleteKey", Effect.fn("Admin.deleteKey")(({ path }) => changeKey(path, (keys, j) => keys.filter((_, n) => n !== j)))))
+
+/**
+ * One key changed or removed (`change` gets the pool and the key's position), on the latest document;
+ * the key's state as it was is forgotten, everywhere. Answers the pool as stored.
+ */
+const changeKey = (
+  path: { readonly name: string; readonly ref: string },
+  change: (keys: ReadonlyArray<KeyEncoded>, at: number) => ReadonlyArray<KeyEncoded>
+) =>
+  Effect.gen(function*() {
+    let before: string | undefined
+    const stored = yield* update(({ document }) =>
+      Effect.gen(function*() {
+        const i = yield* providerIndex(document, path.name)
+        const provider = document.providers[i]!
+        const j = yield* keyIndex(provider, path.ref)
+        before = (yield* idsOf(provider))[j]
+        return replaceProvider(document, i, withKeys(provider, (keys) => change(keys, j)))
       })
-    ))
+    )
+    if (before !== undefined) yield* forget(path.name, before)
+    return yield* listOf(stored, path.name)
+  })
 
 /** The id of the key `ref` names in the stored document (for the health reset of one key). */
 export const storedKeyId = (name: string, ref: string) =>
