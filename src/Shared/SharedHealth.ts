@@ -168,6 +168,8 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
   let lastFlush = 0
   /** a send is already scheduled for the end of the current window */
   let deferred = false
+  /** counts resets: an answer to a report sent before the last one describes the state before it */
+  let epoch = 0
 
   const health: Health["Type"] = {
     scope: "deployment",
@@ -208,13 +210,16 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         })
       }),
     reset: (name) =>
-      Effect.zipRight(
-        Effect.zipRight(
-          localHealth.reset(name),
-          // Events not sent yet describe the state being reset: drop them too.
-          Effect.sync(() => pending.drop(name))
-        ),
-        Effect.tryPromise(() => stub.resetHealth(name)).pipe(
+      Effect.gen(function*() {
+        // A report whose round trip crosses the reset answers with the state before it: not taken.
+        epoch++
+        yield* localHealth.reset(name)
+        // Events not sent yet describe the state being reset: drop them too.
+        pending.drop(name)
+        // What was sent before the reset reaches the shared state before the reset does.
+        const sending = inFlight
+        if (sending !== undefined) yield* Effect.promise(() => sending).pipe(Effect.timeout("2 seconds"), Effect.ignore)
+        yield* Effect.tryPromise(() => stub.resetHealth(name)).pipe(
           Effect.tap(() =>
             Effect.sync(() => {
               if (name === undefined) shared = {}
@@ -224,7 +229,8 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
           ),
           Effect.catchAll((e) => Effect.logWarning("shared health unreachable; reset this isolate only", e))
         )
-      ),
+        epoch++
+      }),
     credentialCooldown: (name, credential) =>
       Effect.flatMap(localHealth.credentialCooldown(name, credential), (local) =>
         local !== undefined || sharedCooldowns.size === 0
@@ -252,6 +258,8 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
         localHealth.credentialForgotten(name, credential),
         Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (at) => {
           const key = keyOf(name, credential)
+          // a report in flight would bring the forgotten cooldown back
+          epoch++
           sharedCooldowns.clear(key)
           pending.cooldown({ key, kind: "clear", at })
           return flush
@@ -304,8 +312,10 @@ export const make = (stub: SharedStub, startedAt: number, options: { readonly fl
   const send = (): Promise<void> => {
     lastFlush = Date.now()
     const report = pending.take()
+    const sentAt = epoch
     const sending = stub.report(report, Date.now()).then(
       (view) => {
+        if (sentAt !== epoch) return
         shared = view.breakers
         sharedCooldowns.replace(view.cooldowns)
         if (view.learned !== undefined) learned.merge(view.learned)

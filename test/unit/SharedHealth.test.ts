@@ -3,6 +3,8 @@ import { Effect } from "effect"
 import { Cooldown } from "../../src/Config/Document.js"
 import * as SharedHealth from "../../src/Shared/SharedHealth.js"
 import type { Report } from "../../src/Shared/SharedState.js"
+import { LearnedMap } from "../../src/Capabilities/Learned.js"
+import { keyOf } from "../../src/Health/CredentialCooldowns.js"
 
 /** The shared state with nothing in it. */
 const EMPTY = { breakers: {}, cooldowns: {} }
@@ -132,5 +134,61 @@ describe("reporting to the shared state", () => {
       answer()
       yield* Effect.sleep("20 millis")
       expect(sent).toEqual([1, 1])
+    }))
+})
+
+describe("a reset while a report is in flight", () => {
+  /** A stub whose first report waits for `answer` (later ones answer at once, or never); it records the order of calls. */
+  const holding = (view: (report: Report) => Awaited<ReturnType<SharedHealth.SharedStub["report"]>>, later: "answer" | "hold" = "answer") => {
+    const calls: Array<string> = []
+    let answer: () => void = () => {}
+    const stub: SharedHealth.SharedStub = {
+      ...unreachable,
+      report: (report) => {
+        calls.push("report")
+        return calls.filter((c) => c === "report").length === 1
+          ? new Promise((resolve) => answer = () => (calls.push("answered"), resolve(view(report))))
+          : later === "answer" ? Promise.resolve(view(report)) : new Promise(() => {})
+      },
+      resetHealth: () => (calls.push("resetHealth"), Promise.resolve())
+    }
+    return { stub, calls, answer: () => answer() }
+  }
+
+  it.live("does not take back what the reset forgot from the answer to a report sent before it", () =>
+    Effect.gen(function*() {
+      // The shared state as it stood when the report was sent: it had learned the refused parameter.
+      const before = new LearnedMap()
+      const fact = { provider: "p", model: "m", fact: { kind: "param" as const, name: "temperature" }, at: Date.now() }
+      before.learn(fact)
+      const { answer, calls, stub } = holding(() => ({ ...EMPTY, learned: before.toEntries() }))
+      const s = SharedHealth.make(stub, Date.now())
+      yield* s.health.learn(fact)
+      yield* s.sync.flush // a learned fact goes at once, and its answer waits
+      const reset = yield* Effect.fork(s.health.reset(undefined))
+      yield* Effect.sleep("10 millis")
+      // The reset waits for the report sent before it to reach the shared state first.
+      expect(calls).toEqual(["report"])
+      answer()
+      yield* reset.await
+      expect(calls).toEqual(["report", "answered", "resetHealth"])
+      expect(s.health.learnedFor("p", "m")).toBeUndefined()
+    }))
+
+  it.live("does not take back a forgotten key's cooldown from the answer to a report sent before", () =>
+    Effect.gen(function*() {
+      const now = Date.now()
+      const limited = { until: now + 60_000, status: 429, at: now }
+      let cooldowns = {}
+      // The report that carries the clear is not answered: what is seen here comes from the first.
+      const { answer, stub } = holding(() => ({ ...EMPTY, cooldowns }), "hold")
+      const s = SharedHealth.make(stub, now)
+      yield* s.health.credentialLimited("p", "kid_1", limited)
+      yield* s.sync.flush // goes at once; the shared state will answer with the cooldown
+      cooldowns = { [keyOf("p", "kid_1")]: limited }
+      yield* s.health.credentialForgotten("p", "kid_1")
+      answer()
+      yield* Effect.sleep("20 millis")
+      expect(yield* s.health.credentialCooldown("p", "kid_1")).toBeUndefined()
     }))
 })
