@@ -5,6 +5,7 @@ export default defineWorkersProject({
     name: "worker",
     include: ["test/worker/**/*.test.ts"],
     globalSetup: ["./test/worker/globalSetup.ts"],
+    setupFiles: ["./test/worker/selfEntrypoint.ts"],
     testTimeout: 20_000,
     poolOptions: {
       workers: {

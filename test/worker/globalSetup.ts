@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url"
 import type { TestProject } from "vitest/node"
 import { buildPage } from "../../scripts/build-page.mjs"
 import { startFakeUpstream } from "../../scripts/fake-upstream.mjs"
@@ -7,11 +8,14 @@ export default async function setup(project: TestProject) {
   await buildPage()
   const fake = await startFakeUpstream()
   project.provide("fakeUrl", fake.url)
+  // The pool's runner module, whose SELF entrypoint test/worker/selfEntrypoint.ts keeps lean.
+  project.provide("selfEntrypointModule", fileURLToPath(new URL("../../node_modules/@cloudflare/vitest-pool-workers/dist/worker/index.mjs", import.meta.url)))
   return () => fake.close()
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     fakeUrl: string
+    selfEntrypointModule: string
   }
 }
