@@ -198,7 +198,6 @@ const modelList = (snapshot: Snapshot) => {
   return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null }
 }
 
-/** Run the chain and turn its outcome into an answer, counting usage on the way. */
 /**
  * The request's line in the request log, once its answer is complete: now, in this fiber, when the
  * answer is whole; when `done` resolves (a stream's end), with its token counts, otherwise.
@@ -234,6 +233,20 @@ const logRequest = (
   return Effect.void
 }
 
+/**
+ * What an answer's end adds (its tokens, its log line) is reported to the shared health then, kept
+ * alive by the request that is still delivering it, not left waiting for the isolate's next request.
+ */
+const reportAtEnd = (done: Promise<unknown> | undefined) =>
+  Effect.gen(function*() {
+    const sync = yield* Effect.serviceOption(SharedSync)
+    if (done === undefined || Option.isNone(sync)) return
+    const flush = Runtime.runSync(yield* Effect.runtime<never>())
+    const report = () => flush(sync.value.flush)
+    done.then(report, report)
+  })
+
+/** Run the chain and turn its outcome into an answer, counting usage on the way. */
 const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, startedAt: number) =>
   Effect.gen(function*() {
     const usage = yield* Usage
@@ -265,6 +278,7 @@ const execute = (p: Plan, snapshot: Snapshot, cors: Record<string, string>, star
       if (u !== undefined) Effect.runSync(usage.tokens(r.provider, p.tokenLabel, u.input, u.output, answeringKey))
     })
     yield* logRequest(usage, p, startedAt, { provider: r.provider, status: r.reply.status, trail: r.trail, failedOver: r.failedOver.length > 0 || r.trail.skippedAny }, r.reply.usage)
+    yield* reportAtEnd(r.reply.usage)
     yield* Effect.annotateCurrentSpan({ provider: r.provider, attempts: r.attempts, status: r.reply.status, trail })
     return Reply.fromReply(r.reply, r.provider, p.request.requestId, { ...cors, "x-failover-attempts": trail })
   })

@@ -141,7 +141,7 @@ describe("key pools", () => {
     expect(await keysCalled()).toHaveLength(3)
     expect(await backup.calls()).toHaveLength(5)
     // The fallback's tokens are the fallback's: none is counted for a key that failed. (On the Worker an
-    // answer's tokens reach the shared state with the next report, so the last one may still be on its way.)
+    // answer's tokens reach the shared state in the background, so the last one may still be on its way.)
     const grown = (u: Record<string, { inputTokens: number }>) => (u["provider:backup"]?.inputTokens ?? 0) - (before["provider:backup"]?.inputTokens ?? 0)
     const totals = await until(usage, (u) => grown(u) >= 20)
     expect(grown(totals)).toBeGreaterThanOrEqual(20)

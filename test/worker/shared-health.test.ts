@@ -1,7 +1,8 @@
 import { env, SELF } from "cloudflare:test"
 import { describe, expect, it } from "vitest"
+import type { LogEntry } from "../../src/Health/RequestLog.js"
 import type { SharedState } from "../../src/Shared/SharedState.js"
-import { ADMIN, anthropicMessage, messagesBody, post, putConfig, scenario, TOKEN } from "./helpers.js"
+import { ADMIN, anthropicMessage, anthropicStream, messagesBody, post, putConfig, scenario, TOKEN } from "./helpers.js"
 
 const sharedStub = () => env.SHARED.get(env.SHARED.idFromName("deployment")) as unknown as DurableObjectStub<SharedState>
 const cooldown = { threshold: 3, baseMs: 60_000, maxMs: 300_000 }
@@ -68,6 +69,30 @@ describe("health shared through the Durable Object", () => {
     expect(usage.hourly.scope).toBe("deployment")
     expect(usage.hourly.hours).toHaveLength(24)
     expect(usage.hourly.totals["provider:primary"]).toMatchObject({ requests: 1, failovers: 1 })
+  })
+
+  it("reports a stream's tokens and its log line when the stream ends, with no further request", async () => {
+    const frame = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
+    const tail = frame("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 41 } }) + frame("message_stop", {})
+    const head = anthropicStream("hello").split("event: message_delta")[0]!.replace(/"input_tokens":5/, "\"input_tokens\":1234")
+    // The end comes well after the report sent when the answer started (and after its window).
+    const upstream = await scenario([{ headers: { "content-type": "text/event-stream" }, chunks: [{ data: head }, { data: tail, delayMs: 400 }] }])
+    await putConfig({
+      providers: [{ name: "streamer", format: "anthropic", baseUrl: upstream.baseUrl, apiKey: "sk-streamer-secret-01", retries: 0 }],
+      accessTokens: [{ token: TOKEN }]
+    })
+    const r = await post("/v1/messages", messagesBody({ stream: true }), { "x-failover-token": TOKEN })
+    expect(await r.text()).toContain("message_stop")
+    const requestId = r.headers.get("x-request-id")
+    let totals: Record<string, { inputTokens: number; outputTokens: number }> = {}
+    let logged: ReadonlyArray<LogEntry> = []
+    for (let i = 0; i < 40 && (totals["provider:streamer"]?.outputTokens !== 41 || logged.length === 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      totals = (await sharedStub().usageSeries(Date.now())).totals
+      logged = (await sharedStub().requestLog()).filter((e) => e.requestId === requestId)
+    }
+    expect(totals["provider:streamer"]).toMatchObject({ inputTokens: 1234, outputTokens: 41 })
+    expect(logged).toEqual([expect.objectContaining({ inputTokens: 1234, outputTokens: 41 })])
   })
 
   it("shares what a provider's 400 taught: another isolate's fact is used here, and this isolate's reaches the others", async () => {
