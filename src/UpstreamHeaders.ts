@@ -114,7 +114,7 @@ export const safeAnswerHeaders = (headers: Headers): Record<string, string> => {
   headers.forEach((value, name) => {
     if (
       name === "content-type" || name === "retry-after" || name === "retry-after-ms" || name === "request-id" ||
-      name === "x-should-retry" || name.startsWith("anthropic-ratelimit-")
+      name === "x-should-retry" || name.startsWith("anthropic-ratelimit-") || name.startsWith("x-ratelimit-reset-")
     ) out[name] = value
   })
   return out

@@ -135,10 +135,21 @@ const RESET_HEADERS = [
   "anthropic-ratelimit-output-tokens-reset"
 ]
 
+/** OpenAI's `x-ratelimit-reset-*` durations (`1s`, `6m0s`, `1h2m3.5s`, `250ms`) in milliseconds. */
+const openAiDuration = (value: string): number | undefined => {
+  const v = value.trim()
+  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)]
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== v) return undefined
+  const unit = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const
+  return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2] as keyof typeof unit], 0)
+}
+
+const OPENAI_RESET_HEADERS = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
+
 /**
  * When a 429 to a credential lifts, from what the upstream said: a subscription's
- * `anthropic-ratelimit-unified-reset` when its status is `rejected`, else the latest of Retry-After and
- * the `*-reset` headers; undefined when it said nothing.
+ * `anthropic-ratelimit-unified-reset` when its status is `rejected`, else the latest of Retry-After,
+ * Anthropic's `*-reset` times and OpenAI's `x-ratelimit-reset-*` durations; undefined when it said nothing.
  */
 export const rateLimitLifts = (headers: Readonly<Record<string, string>>, now: number): number | undefined => {
   const unified = headers["anthropic-ratelimit-unified-reset"]
@@ -157,6 +168,11 @@ export const rateLimitLifts = (headers: Readonly<Record<string, string>>, now: n
   for (const name of RESET_HEADERS) {
     const v = headers[name]
     if (v !== undefined) later(resetAt(v))
+  }
+  for (const name of OPENAI_RESET_HEADERS) {
+    const v = headers[name]
+    const ms = v === undefined ? undefined : openAiDuration(v)
+    if (ms !== undefined) later(now + ms)
   }
   return latest
 }

@@ -88,8 +88,8 @@ export const SET_ASIDE_MS = 30 * 86_400_000
  * What a key's refusal means for the key:
  * - `quota`: its quota is spent (`anthropic-ratelimit-unified-status: rejected`, `insufficient_quota`):
  *   aside until the reset the upstream names (else for `credentialCooldownMaxMs`);
- * - `throttle`: a rate limit with a retry-after or reset time (Anthropic's and OpenAI's reset headers,
- *   Gemini's retry delay): aside until then;
+ * - `throttle`: a rate limit with a retry-after or reset time (Anthropic's and OpenAI's reset headers):
+ *   aside until then;
  * - `request`: a 429 that says nothing: this request goes on with another key (once), the key stays;
  * - `refused`: 401/403: aside until an operator resets it or the key changes.
  * A 429's wait is capped by `credentialCooldownMaxMs` (0: every 429 is `request`).
@@ -100,35 +100,17 @@ export type KeyVerdict =
 
 const QUOTA_BODY = /insufficient_quota/
 
-/** OpenAI's `x-ratelimit-reset-*` durations (`1s`, `6m0s`, `1h2m3.5s`, `250ms`) in milliseconds. */
-const openAiDuration = (value: string): number | undefined => {
-  const parts = [...value.trim().matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)]
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== value.trim()) return undefined
-  const unit = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const
-  return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2] as keyof typeof unit], 0)
-}
-
-/** When the key's limit lifts: what `rateLimitLifts` reads, else the delay the error carries (Gemini's
- * RetryInfo), else OpenAI's reset durations (the later one). */
-const keyLifts = (error: RateLimited, now: number): number | undefined => {
-  const headers = error.answer?.headers ?? {}
-  const lifts = rateLimitLifts(headers, now)
-  if (lifts !== undefined) return lifts
-  if (error.retryAfter !== undefined) return now + Duration.toMillis(error.retryAfter)
-  const resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].flatMap((h) => {
-    const ms = headers[h] === undefined ? undefined : openAiDuration(headers[h]!)
-    return ms === undefined ? [] : [ms]
-  })
-  return resets.length === 0 ? undefined : now + Math.max(...resets)
-}
+/** When the key's limit lifts: what `rateLimitLifts` reads, else the delay the error carries. */
+const keyLifts = (error: RateLimited, now: number): number | undefined =>
+  rateLimitLifts(error.answer?.headers ?? {}, now) ?? (error.retryAfter === undefined ? undefined : now + Duration.toMillis(error.retryAfter))
 
 export const verdictOf = (error: RateLimited | Unauthorized, settings: Settings, now: number): KeyVerdict => {
   if (error._tag === "Unauthorized") return { kind: "refused", cooldown: { until: now + SET_ASIDE_MS, status: error.status, at: now } }
+  if (settings.credentialCooldownMaxMs === 0) return { kind: "request" }
   const headers = error.answer?.headers ?? {}
   const cap = now + settings.credentialCooldownMaxMs
   const quota = headers["anthropic-ratelimit-unified-status"] === "rejected" || error.exhausted === true || QUOTA_BODY.test(error.answer?.body ?? "")
   const lifts = keyLifts(error, now)
-  if (settings.credentialCooldownMaxMs === 0) return { kind: "request" }
   if (quota) return { kind: "quota", cooldown: { until: Math.min(lifts ?? cap, cap), status: 429, at: now } }
   if (lifts !== undefined && lifts > now) return { kind: "throttle", cooldown: { until: Math.min(lifts, cap), status: 429, at: now } }
   return { kind: "request" }

@@ -102,6 +102,30 @@ describe("key pools", () => {
     for (const k of KEYS) expect(text).not.toContain(k)
   })
 
+  it("an OpenAI key throttled with only OpenAI's x-ratelimit-reset-* headers cools until then, and is not called again", async () => {
+    const chat = { json: { id: "c1", object: "chat.completion", model: "gpt-4.1", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1 } } }
+    const throttled: Step = {
+      status: 429,
+      headers: { "x-ratelimit-reset-requests": "6m0s", "x-ratelimit-reset-tokens": "1.5s" },
+      json: { error: { message: "Rate limit reached for gpt-4.1 on requests per min (RPM)", type: "requests", param: null, code: "rate_limit_exceeded" } }
+    }
+    const limited = KEYS[1]!
+    const oai = await scenario([chat], { [limited]: [throttled] })
+    await putConfig({
+      providers: [{ name: "oai", format: "openai", baseUrl: oai.baseUrl, models: { "*": "gpt-4.1" }, keys: KEYS.map((key) => ({ key })), retries: 0 }],
+      accessTokens: [{ token: TOKEN }]
+    })
+    const before = Date.now()
+    for (let i = 0; i < 10; i++) expect((await post("/v1/messages", messagesBody(), session(i))).status).toBe(200)
+    const bearers = (await oai.calls()).map((c) => c.headers["authorization"])
+    expect(bearers.filter((b) => b === `Bearer ${limited}`)).toHaveLength(1)
+    const health = ((await (await admin("/health")).json()) as { providers: Array<{ name: string; keys?: Array<KeyHealth> }> }).providers.find((p) => p.name === "oai")!
+    const cooling = health.keys!.find((k) => k.key === "sk-…2222")!
+    expect(cooling).toMatchObject({ state: "cooling", status: 429 })
+    expect(cooling.until).toBeGreaterThanOrEqual(before + 360_000)
+    expect(cooling.until).toBeLessThanOrEqual(Date.now() + 360_000)
+  })
+
   it("a revoked key (401) stays aside until an operator resets it", async () => {
     const revoked = KEYS[0]!
     const { keysCalled } = await teamOf({ [revoked]: [{ status: 401, json: { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } } }, { json: anthropicMessage("fixed") }] })
