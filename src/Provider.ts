@@ -13,7 +13,7 @@ import type { ModelMapper } from "./Config/Models.js"
 import { BadUpstreamResponse, type ProviderError } from "./Errors.js"
 import * as Passthrough from "./formats/anthropic/Passthrough.js"
 import * as Cloud from "./formats/cloud/Cloud.js"
-import { type KeyPool, makePool, variantOf } from "./Pool/KeyPool.js"
+import { type KeyPool, makePool } from "./Pool/KeyPool.js"
 import type { FormatAdapter } from "./formats/Format.js"
 import * as Translated from "./formats/Translated.js"
 import * as StreamGate from "./StreamGate.js"
@@ -60,7 +60,8 @@ export interface MakeOptions {
 
 export const make = (config: ProviderConfig, options: MakeOptions): Provider["Type"] => {
   const pool = makePool(config, (variant) => makeOne(variant, options))
-  const one = makeOne(pool === undefined ? config : variantOf(config, config.keys![0]!), options)
+  // A pool's own face (model list, test, non-key calls) is its first key's provider, already built.
+  const one = pool?.keys[0]?.provider ?? makeOne(config, options)
   return { ...one, config, mapModel: options.mapModel, pool }
 }
 

@@ -53,11 +53,6 @@ export class CooldownMap {
     return c
   }
 
-  /** When `key` may be tried again, if it is cooling down at `now`. */
-  until(key: string, now: number): number | undefined {
-    return this.get(key, now)?.until
-  }
-
   set(key: string, cooldown: CredentialCooldown): void {
     const seen = this.entries.get(key)
     // A report that arrives late must not shorten a newer cooldown.

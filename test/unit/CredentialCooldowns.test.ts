@@ -7,8 +7,8 @@ describe("credential cooldowns", () => {
     const now = 1_000_000
     for (let i = 0; i < 10_000; i++) map.set(keyOf("p", `c${i}`), { until: now + 60_000, status: 429, at: now + i })
     expect(map.size).toBe(2_000)
-    expect(map.until(keyOf("p", "c9999"), now)).toBe(now + 60_000)
-    expect(map.until(keyOf("p", "c0"), now)).toBeUndefined()
+    expect(map.get(keyOf("p", "c9999"), now)?.until).toBe(now + 60_000)
+    expect(map.get(keyOf("p", "c0"), now)?.until).toBeUndefined()
     expect(map.summary(now)).toEqual({ p: { count: 2_000, soonestReset: now + 60_000 } })
   })
 
@@ -17,10 +17,10 @@ describe("credential cooldowns", () => {
     const key = keyOf("p", "c")
     map.set(key, { until: 5_000, status: 429, at: 2_000 })
     map.set(key, { until: 3_000, status: 429, at: 1_000 }) // older news
-    expect(map.until(key, 4_000)).toBe(5_000)
+    expect(map.get(key, 4_000)?.until).toBe(5_000)
     map.clear(key, 1_500) // a success before the newest 429
-    expect(map.until(key, 4_000)).toBe(5_000)
-    expect(map.until(key, 5_000)).toBeUndefined()
+    expect(map.get(key, 4_000)?.until).toBe(5_000)
+    expect(map.get(key, 5_000)?.until).toBeUndefined()
   })
 
   it("read when the limit lifts: a subscription's unified reset, else the latest of Retry-After and the *-reset family", () => {
